@@ -1,0 +1,130 @@
+package aha.stage;
+
+import aha.BadInputException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** What a stage may use while it runs: its output folder, its inputs, the seed and the runner. */
+public final class StageContext {
+  /** The Beam metrics namespace of counters that go into the manifest. */
+  public static final String COUNTERS = "aha";
+
+  private final String label;
+  private final Path dir;
+  private final long seed;
+  private final Map<String, Path> inputs;
+  private final StageRunner.Options options;
+  private final Map<String, Long> counters = new TreeMap<>();
+
+  StageContext(String label, Path dir, long seed, Map<String, Path> inputs, StageRunner.Options options) {
+    this.label = label;
+    this.dir = dir;
+    this.seed = seed;
+    this.inputs = Map.copyOf(inputs);
+    this.options = options;
+  }
+
+  /** The stage's (temporary) output folder, absolute. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** {@code dir()/data}: Parquet splits in the Hugging Face layout. */
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public Runner runner() {
+    return options.runner();
+  }
+
+  /** The finished folder of an earlier stage named by a reference ({@code prepare} or {@code prepare.eval}). */
+  public Path input(String reference) {
+    String stage = reference.contains(".") ? reference.substring(0, reference.indexOf('.')) : reference;
+    Path p = inputs.get(stage);
+    if (p == null) throw new IllegalStateException("stage input '" + reference + "' was not resolved");
+    return p;
+  }
+
+  /** Adds to a counter reported in the manifest. */
+  public void count(String name, long delta) {
+    counters.merge(name, delta, Long::sum);
+  }
+
+  Map<String, Long> counters() {
+    return counters;
+  }
+
+  public Pipeline newPipeline() {
+    return Pipelines.create(options.runner(), options.sparkMaster(), "aha-" + label, options.pipelineChecks());
+  }
+
+  /**
+   * Runs a pipeline to the end, printing progress for long runs, and adds its Beam counters to
+   * the manifest. A {@link BadInputException} thrown inside a transform comes out as itself.
+   */
+  public void run(Pipeline pipeline) {
+    long start = System.nanoTime();
+    PipelineResult result = pipeline.run();
+    try {
+      long lastPrint = start;
+      while (result.waitUntilFinish(org.joda.time.Duration.millis(500)) == null || !result.getState().isTerminal()) {
+        long now = System.nanoTime();
+        if (now - lastPrint > 5_000_000_000L) {
+          lastPrint = now;
+          System.err.printf("  %s: %.0f s, %s%n", label, (now - start) / 1e9, summary(result));
+        }
+      }
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BadInputException b) throw b;
+      }
+      throw e;
+    }
+    if (result.getState() != PipelineResult.State.DONE) {
+      throw new IllegalStateException("pipeline of stage " + label + " ended in state " + result.getState());
+    }
+    counters(result).forEach((k, v) -> counters.merge(k, v, Long::sum));
+  }
+
+  private static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> out = new TreeMap<>();
+    // only aha's own counters: the runners add internal ones that differ between Direct and Spark
+    MetricQueryResults q = result.metrics().queryMetrics(
+        MetricsFilter.builder().addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.inNamespace(COUNTERS)).build());
+    for (MetricResult<Long> c : q.getCounters()) {
+      Long v;
+      try {
+        v = c.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        v = c.getAttempted();
+      }
+      out.merge(c.getName().getName(), v == null ? 0L : v, Long::sum);
+    }
+    return out;
+  }
+
+  private static String summary(PipelineResult result) {
+    try {
+      Map<String, Long> c = new TreeMap<>();
+      MetricsFilter ours = MetricsFilter.builder()
+          .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.inNamespace(COUNTERS)).build();
+      for (MetricResult<Long> m : result.metrics().queryMetrics(ours).getCounters()) {
+        c.merge(m.getName().getName(), m.getAttempted() == null ? 0 : m.getAttempted(), Long::sum);
+      }
+      return c.isEmpty() ? "running" : c.toString();
+    } catch (RuntimeException e) {
+      return "running";
+    }
+  }
+}

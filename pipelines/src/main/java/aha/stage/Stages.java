@@ -1,0 +1,20 @@
+package aha.stage;
+
+import aha.prepare.PrepareSpec;
+import aha.prepare.PrepareStage;
+import aha.recipe.StageSpec;
+import java.util.Map;
+
+/** Which implementation runs each spec type. */
+final class Stages {
+  private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(PrepareSpec.class, new PrepareStage());
+
+  private Stages() {}
+
+  @SuppressWarnings("unchecked")
+  static <S extends StageSpec> Stage<S> of(S spec) {
+    Stage<?> stage = BY_SPEC.get(spec.getClass());
+    if (stage == null) throw new IllegalStateException("no implementation for stage type " + spec.type());
+    return (Stage<S>) stage;
+  }
+}
