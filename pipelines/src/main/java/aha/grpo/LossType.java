@@ -15,14 +15,14 @@ public enum LossType {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, LossScale scale) {
       NDArray perRow = maskedLoss.sum(new int[] {1}).div(atLeastOne(mask.sum(new int[] {1})));
-      return perRow.mean().div(scale.microBatches());
+      return divide(perRow.mean(), scale.microBatches());
     }
   },
   /** Token mean over the local micro-batch. */
   BNPO {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, LossScale scale) {
-      return maskedLoss.sum().div(atLeastOne(mask.sum())).div(scale.microBatches());
+      return divide(maskedLoss.sum().div(atLeastOne(mask.sum())), scale.microBatches());
     }
   },
   /** Dr. GRPO: a constant normaliser, rows times {@code max_completion_length}. */
@@ -30,14 +30,14 @@ public enum LossType {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, LossScale scale) {
       long rows = maskedLoss.getShape().get(0);
-      return maskedLoss.sum().div((double) rows * scale.maxCompletionLength()).div(scale.microBatches());
+      return divide(maskedLoss.sum(), (double) rows * scale.maxCompletionLength() * scale.microBatches());
     }
   },
   /** DAPO: token mean over the whole generation batch, whatever the micro-batch split. */
   DAPO {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, LossScale scale) {
-      return maskedLoss.sum().div(Math.max(1.0, scale.batchLossTokens()));
+      return divide(maskedLoss.sum(), Math.max(1.0, scale.batchLossTokens()));
     }
   };
 
@@ -65,6 +65,18 @@ public enum LossType {
 
   /** {@code max(1, x)}: a fully masked row or batch contributes 0 instead of 0/0. */
   private static NDArray atLeastOne(NDArray count) {
-    return count.maximum(1.0);
+    return count.maximum(constant(count, 1.0));
+  }
+
+  /**
+   * {@code x / d} in x's dtype. A Java number becomes a 0-dim float64 tensor, and PyTorch promotes
+   * a 0-dim float32 result (a sum) divided by it to float64; a constant of x's dtype avoids that.
+   */
+  private static NDArray divide(NDArray x, double d) {
+    return x.div(constant(x, d));
+  }
+
+  private static NDArray constant(NDArray like, double value) {
+    return like.getManager().create(value).toType(like.getDataType(), false);
   }
 }

@@ -122,6 +122,7 @@ class GrpoCasesTest {
             GrpoLoss.compute(config, new GrpoLoss.Batch(newLp, oldLp, refLp, advArr, maskArr), scale);
         gc.backward(result.loss());
       }
+      assertEquals(dtype, result.loss().getDataType(), "the loss keeps the log-probs' dtype");
       double loss = result.loss().toType(DataType.FLOAT64, false).getDouble();
       // c01's loss is ~3e-17 (rounding): an absolute tolerance only
       assertClose("loss", new double[] {ex.get("loss").asDouble()}, new double[] {loss}, abs, rel);

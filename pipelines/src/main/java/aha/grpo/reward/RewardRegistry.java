@@ -29,17 +29,17 @@ public final class RewardRegistry {
     r.register("cosine", new CosineLengthReward(settings));
     r.register("repetition_penalty", new RepetitionPenaltyReward(settings));
     r.register("soft_overlong_punishment", new SoftOverlongPunishment(settings));
-    r.register("length", new LengthReward());
+    r.registerGroup("length", new LengthReward());
     return r;
   }
 
   /** Adds or replaces a per-completion function. */
   public RewardRegistry register(String name, Reward reward) {
-    return register(name, GroupReward.of(reward));
+    return registerGroup(name, GroupReward.of(reward));
   }
 
   /** Adds or replaces a function that sees a whole group. */
-  public RewardRegistry register(String name, GroupReward reward) {
+  public RewardRegistry registerGroup(String name, GroupReward reward) {
     byName.put(name, reward);
     return this;
   }
