@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
 /**
- * The GRPO policy loss of one micro-batch, in NDArray ops so gradients flow into the new
- * log-probs. Per token (TRL's {@code _compute_loss}, token-level importance sampling):
+ * The GRPO policy loss of one micro-batch, in NDArray ops so gradients flow into the new log-probs.
+ * Per token (TRL's {@code _compute_loss}, token-level importance sampling):
  *
  * <pre>
  * ratio   = exp(new - old)

@@ -26,7 +26,10 @@ public final class LossMask {
   public static float[][] of(float[][] completionMask, boolean[] truncated, boolean maskTruncated) {
     float[][] mask = new float[completionMask.length][];
     for (int i = 0; i < mask.length; i++) {
-      mask[i] = maskTruncated && truncated[i] ? new float[completionMask[i].length] : completionMask[i].clone();
+      mask[i] =
+          maskTruncated && truncated[i]
+              ? new float[completionMask[i].length]
+              : completionMask[i].clone();
     }
     return mask;
   }

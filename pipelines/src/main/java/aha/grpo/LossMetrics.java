@@ -80,7 +80,8 @@ public record LossMetrics(
       high += rowHigh;
       if (rowTokens > 0) {
         lowMin = Double.isNaN(lowMin) ? rowLow / rowTokens : Math.min(lowMin, rowLow / rowTokens);
-        highMax = Double.isNaN(highMax) ? rowHigh / rowTokens : Math.max(highMax, rowHigh / rowTokens);
+        highMax =
+            Double.isNaN(highMax) ? rowHigh / rowTokens : Math.max(highMax, rowHigh / rowTokens);
       }
     }
     double denom = Math.max(1.0, tokens);

@@ -13,7 +13,12 @@ public record LossScale(int maxCompletionLength, double batchLossTokens, int mic
   public LossScale {
     if (maxCompletionLength <= 0 || microBatches <= 0 || batchLossTokens < 0) {
       throw new IllegalArgumentException(
-          "bad loss scale: L=" + maxCompletionLength + " tokens=" + batchLossTokens + " micro-batches=" + microBatches);
+          "bad loss scale: L="
+              + maxCompletionLength
+              + " tokens="
+              + batchLossTokens
+              + " micro-batches="
+              + microBatches);
     }
   }
 

@@ -1,7 +1,7 @@
 package aha.grpo;
 
-import ai.djl.ndarray.NDArray;
 import aha.BadInputException;
+import ai.djl.ndarray.NDArray;
 import java.util.Locale;
 
 /**
@@ -30,7 +30,8 @@ public enum LossType {
     @Override
     NDArray aggregate(NDArray maskedLoss, NDArray mask, LossScale scale) {
       long rows = maskedLoss.getShape().get(0);
-      return divide(maskedLoss.sum(), (double) rows * scale.maxCompletionLength() * scale.microBatches());
+      return divide(
+          maskedLoss.sum(), (double) rows * scale.maxCompletionLength() * scale.microBatches());
     }
   },
   /** DAPO: token mean over the whole generation batch, whatever the micro-batch split. */

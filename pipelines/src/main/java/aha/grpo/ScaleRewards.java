@@ -25,7 +25,9 @@ public enum ScaleRewards {
         return NONE;
       default:
         throw new BadInputException(
-            "scale_rewards must be one of group, batch, none (or true/false), got '" + value + "'.");
+            "scale_rewards must be one of group, batch, none (or true/false), got '"
+                + value
+                + "'.");
     }
   }
 }

@@ -3,12 +3,12 @@ package aha.grpo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import aha.grpo.reward.RewardTable;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import aha.grpo.reward.RewardTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -98,7 +98,8 @@ class GrpoCasesTest {
     float[][] expectedMask = floats(ex.get("loss_mask"));
     assertThat(mask).isDeepEqualTo(expectedMask);
     int[] lengths = ints(in.get("completion_lengths"));
-    assertThat(LossMask.of(lengths, mask[0].length, truncated, maskTrunc)).isDeepEqualTo(expectedMask);
+    assertThat(LossMask.of(lengths, mask[0].length, truncated, maskTrunc))
+        .isDeepEqualTo(expectedMask);
 
     // loss, per-token parts, gradient
     LossConfig config =
@@ -119,7 +120,8 @@ class GrpoCasesTest {
       GrpoLoss.Result result;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         result =
-            GrpoLoss.compute(config, new GrpoLoss.Batch(newLp, oldLp, refLp, advArr, maskArr), scale);
+            GrpoLoss.compute(
+                config, new GrpoLoss.Batch(newLp, oldLp, refLp, advArr, maskArr), scale);
         gc.backward(result.loss());
       }
       assertEquals(dtype, result.loss().getDataType(), "the loss keeps the log-probs' dtype");
@@ -127,11 +129,16 @@ class GrpoCasesTest {
       // c01's loss is ~3e-17 (rounding): an absolute tolerance only
       assertClose("loss", new double[] {ex.get("loss").asDouble()}, new double[] {loss}, abs, rel);
       assertClose("ratio", flat(ex.get("ratio")), host(result.ratio()), abs, rel);
-      assertClose("per_token_kl", flat(ex.get("per_token_kl")), host(result.perTokenKl()), abs, rel);
+      assertClose(
+          "per_token_kl", flat(ex.get("per_token_kl")), host(result.perTokenKl()), abs, rel);
       assertClose(
           "per_token_loss", flat(ex.get("per_token_loss")), host(result.perTokenLoss()), abs, rel);
       assertClose(
-          "grad_new_logprobs", flat(ex.get("grad_new_logprobs")), host(newLp.getGradient()), abs, rel);
+          "grad_new_logprobs",
+          flat(ex.get("grad_new_logprobs")),
+          host(newLp.getGradient()),
+          abs,
+          rel);
 
       // metrics: counts exactly, the rest to tolerance
       JsonNode em = ex.get("metrics");
@@ -144,19 +151,36 @@ class GrpoCasesTest {
       assertEquals(em.get("ratio_below_low_bound_fraction").asDouble(), lm.ratioBelowLowBound());
       assertEquals(em.get("ratio_above_high_bound_fraction").asDouble(), lm.ratioAboveHighBound());
       assertEquals(em.get("num_loss_tokens").asLong(), lm.numLossTokens());
-      assertClose("kl_mean", new double[] {em.get("kl_mean").asDouble()}, new double[] {lm.klMean()}, abs, rel);
+      assertClose(
+          "kl_mean",
+          new double[] {em.get("kl_mean").asDouble()},
+          new double[] {lm.klMean()},
+          abs,
+          rel);
 
       Map<String, Double> rm = table.metrics(adv);
       assertEquals(em.get("frac_reward_zero_std").asDouble(), rm.get("frac_reward_zero_std"));
-      assertClose("reward_mean", new double[] {em.get("reward_mean").asDouble()}, new double[] {rm.get("reward")}, 1e-12, 0);
-      assertClose("reward_std", new double[] {em.get("reward_std").asDouble()}, new double[] {rm.get("reward_std")}, 1e-12, 0);
+      assertClose(
+          "reward_mean",
+          new double[] {em.get("reward_mean").asDouble()},
+          new double[] {rm.get("reward")},
+          1e-12,
+          0);
+      assertClose(
+          "reward_std",
+          new double[] {em.get("reward_std").asDouble()},
+          new double[] {rm.get("reward_std")},
+          1e-12,
+          0);
       for (String name : names) {
         for (String stat : new String[] {"mean", "std"}) {
           String key = "rewards/" + name + "/" + stat;
-          assertClose(key, new double[] {em.get(key).asDouble()}, new double[] {rm.get(key)}, 1e-12, 0);
+          assertClose(
+              key, new double[] {em.get(key).asDouble()}, new double[] {rm.get(key)}, 1e-12, 0);
         }
       }
-      assertThat(lm.toMap()).containsKeys("clip_ratio/low_mean", "clip_ratio/high_max", "kl", "num_loss_tokens");
+      assertThat(lm.toMap())
+          .containsKeys("clip_ratio/low_mean", "clip_ratio/high_max", "kl", "num_loss_tokens");
     }
   }
 
@@ -177,7 +201,9 @@ class GrpoCasesTest {
         continue;
       }
       double tol = abs + rel * Math.abs(expected[i]);
-      assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
+      assertThat(actual[i])
+          .as("%s[%d]", what, i)
+          .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tol));
     }
   }
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import aha.BadInputException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import aha.BadInputException;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed loss values, gradients and clip metrics for each loss type (float64). */
@@ -45,41 +45,62 @@ class GrpoLossTest {
   void grpoAveragesEachRowThenTheRows() {
     // rows: (-1 -1 -1)/3 = -1 and (+1)/1 = 1; mean 0
     double[] grad = new double[6];
-    assertThat(onPolicyLoss(LossType.GRPO, LossScale.single(5, 4), grad)).isCloseTo(0.0, offset(1e-15));
+    assertThat(onPolicyLoss(LossType.GRPO, LossScale.single(5, 4), grad))
+        .isCloseTo(0.0, offset(1e-15));
     // d/dlogp of -A * exp(logp - old) = -A at ratio 1, times 1/(row tokens) / rows
-    assertThat(grad).containsExactly(new double[] {-1.0 / 6, -1.0 / 6, -1.0 / 6, 0.5, 0, 0}, offset(1e-15));
+    assertThat(grad)
+        .containsExactly(new double[] {-1.0 / 6, -1.0 / 6, -1.0 / 6, 0.5, 0, 0}, offset(1e-15));
   }
 
   @Test
   void bnpoAveragesOverTheMicroBatchTokens() {
     double[] grad = new double[6];
-    assertThat(onPolicyLoss(LossType.BNPO, LossScale.single(5, 4), grad)).isCloseTo(-0.5, offset(1e-15));
+    assertThat(onPolicyLoss(LossType.BNPO, LossScale.single(5, 4), grad))
+        .isCloseTo(-0.5, offset(1e-15));
     assertThat(grad).containsExactly(new double[] {-0.25, -0.25, -0.25, 0.25, 0, 0}, offset(1e-15));
   }
 
   @Test
   void drGrpoDividesByRowsTimesMaxCompletionLength() {
     // (-3 + 1) / (2 * 5)
-    assertThat(onPolicyLoss(LossType.DR_GRPO, LossScale.single(5, 4), null)).isCloseTo(-0.2, offset(1e-15));
+    assertThat(onPolicyLoss(LossType.DR_GRPO, LossScale.single(5, 4), null))
+        .isCloseTo(-0.2, offset(1e-15));
   }
 
   @Test
   void dapoDividesByTheWholeGenerationBatchTokens() {
     // this micro-batch has 4 tokens but the step's batch has 8
-    assertThat(onPolicyLoss(LossType.DAPO, new LossScale(5, 8, 2), null)).isCloseTo(-0.25, offset(1e-15));
+    assertThat(onPolicyLoss(LossType.DAPO, new LossScale(5, 8, 2), null))
+        .isCloseTo(-0.25, offset(1e-15));
   }
 
   @Test
   void microBatchLossesAddUpToTheWholeBatchForDapoAndGrpo() {
-    double[][] newLp = {{-1.0, -0.7, -2.2}, {-0.3, -1.1, -0.9}, {-2.0, -0.4, -0.6}, {-1.5, -1.2, -0.1}};
-    double[][] oldLp = {{-1.2, -0.5, -2.0}, {-0.1, -1.3, -0.9}, {-1.6, -0.5, -0.9}, {-1.5, -1.0, -0.3}};
+    double[][] newLp = {
+      {-1.0, -0.7, -2.2}, {-0.3, -1.1, -0.9}, {-2.0, -0.4, -0.6}, {-1.5, -1.2, -0.1}
+    };
+    double[][] oldLp = {
+      {-1.2, -0.5, -2.0}, {-0.1, -1.3, -0.9}, {-1.6, -0.5, -0.9}, {-1.5, -1.0, -0.3}
+    };
     double[][] mask = {{1, 1, 1}, {1, 1, 0}, {1, 0, 0}, {1, 1, 1}};
     double[] adv = {0.8, -0.4, 1.3, -1.7};
     for (LossType type : new LossType[] {LossType.DAPO, LossType.GRPO}) {
       double whole = loss(type, newLp, oldLp, mask, adv, new LossScale(4, 9, 1));
       double halves =
-          loss(type, sub(newLp, 0), sub(oldLp, 0), sub(mask, 0), new double[] {adv[0], adv[1]}, new LossScale(4, 9, 2))
-              + loss(type, sub(newLp, 2), sub(oldLp, 2), sub(mask, 2), new double[] {adv[2], adv[3]}, new LossScale(4, 9, 2));
+          loss(
+                  type,
+                  sub(newLp, 0),
+                  sub(oldLp, 0),
+                  sub(mask, 0),
+                  new double[] {adv[0], adv[1]},
+                  new LossScale(4, 9, 2))
+              + loss(
+                  type,
+                  sub(newLp, 2),
+                  sub(oldLp, 2),
+                  sub(mask, 2),
+                  new double[] {adv[2], adv[3]},
+                  new LossScale(4, 9, 2));
       assertThat(halves).as(type.key()).isCloseTo(whole, offset(1e-14));
     }
   }
@@ -89,11 +110,17 @@ class GrpoLossTest {
   }
 
   private static double loss(
-      LossType type, double[][] newLp, double[][] oldLp, double[][] mask, double[] adv, LossScale scale) {
+      LossType type,
+      double[][] newLp,
+      double[][] oldLp,
+      double[][] mask,
+      double[] adv,
+      LossScale scale) {
     try (NDManager m = NDManager.newBaseManager()) {
       return GrpoLoss.compute(
               new LossConfig(type, 0.2, null, 0.0),
-              new GrpoLoss.Batch(m.create(newLp), m.create(oldLp), null, m.create(adv), m.create(mask)),
+              new GrpoLoss.Batch(
+                  m.create(newLp), m.create(oldLp), null, m.create(adv), m.create(mask)),
               scale)
           .loss()
           .getDouble();
@@ -141,7 +168,8 @@ class GrpoLossTest {
   }
 
   /** One token: returns {loss, d loss/d new, clip high mean, clip low mean, kl mean}. */
-  private static double[] oneToken(double adv, double logRatio, Double epsHigh, double beta, double refMinusNew) {
+  private static double[] oneToken(
+      double adv, double logRatio, Double epsHigh, double beta, double refMinusNew) {
     try (NDManager m = NDManager.newBaseManager()) {
       double newLp = -1.0;
       NDArray logp = m.create(new double[][] {{newLp}});
@@ -199,12 +227,19 @@ class GrpoLossTest {
               () ->
                   GrpoLoss.compute(
                       new LossConfig(LossType.GRPO, 0.2, null, 0.04),
-                      new GrpoLoss.Batch(x, null, null, m.create(new double[] {1}), m.create(new double[][] {{1}})),
+                      new GrpoLoss.Batch(
+                          x,
+                          null,
+                          null,
+                          m.create(new double[] {1}),
+                          m.create(new double[][] {{1}})),
                       LossScale.single(1, 1)))
           .isInstanceOf(IllegalArgumentException.class);
     }
-    assertThatThrownBy(() -> new LossConfig(LossType.GRPO, 1.5, null, 0.0)).isInstanceOf(BadInputException.class);
-    assertThatThrownBy(() -> new LossConfig(LossType.GRPO, 0.2, null, -1.0)).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> new LossConfig(LossType.GRPO, 1.5, null, 0.0))
+        .isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> new LossConfig(LossType.GRPO, 0.2, null, -1.0))
+        .isInstanceOf(BadInputException.class);
     assertThatThrownBy(() -> LossType.parse("ppo"))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("grpo, bnpo, dr_grpo, dapo");

@@ -17,8 +17,8 @@ package aha.grpo.reward;
  * <ul>
  *   <li>MULTILINE lets {@code $} match at the end of any line, so text after {@code </answer>\n}
  *       passed; here only whitespace may follow the answer block.
- *   <li>{@code .*?} with DOTALL lets nested or repeated {@code <think>}/{@code <answer>} blocks pass
- *       (open-r1 issue #359); here each of the four tags must occur exactly once.
+ *   <li>{@code .*?} with DOTALL lets nested or repeated {@code <think>}/{@code <answer>} blocks
+ *       pass (open-r1 issue #359); here each of the four tags must occur exactly once.
  * </ul>
  *
  * Implemented with index checks rather than a regex with per-character look-aheads, which Java's

@@ -3,9 +3,9 @@ package aha.grpo.reward;
 import java.util.List;
 
 /**
- * Scores a whole group of completions for one prompt at once: for rewards that compare a
- * completion with its siblings (the Kimi 1.5 length reward). Every per-completion {@link Reward}
- * is a group reward through {@link #of(Reward)}.
+ * Scores a whole group of completions for one prompt at once: for rewards that compare a completion
+ * with its siblings (the Kimi 1.5 length reward). Every per-completion {@link Reward} is a group
+ * reward through {@link #of(Reward)}.
  */
 @FunctionalInterface
 public interface GroupReward {

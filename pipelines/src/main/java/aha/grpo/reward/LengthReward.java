@@ -16,9 +16,9 @@ import java.util.List;
  * <p>Fixes against open-r1:
  *
  * <ul>
- *   <li>min and max were taken over the whole list passed to the function, i.e. the process's
- *       local batch mixing several prompts; Kimi defines them over the responses to one prompt.
- *       Here they are per group (the {@link RewardFuncs} caller passes one prompt's group).
+ *   <li>min and max were taken over the whole list passed to the function, i.e. the process's local
+ *       batch mixing several prompts; Kimi defines them over the responses to one prompt. Here they
+ *       are per group (the {@link RewardFuncs} caller passes one prompt's group).
  *   <li>An unparseable gold counted as correct; here the row is null (unscorable).
  * </ul>
  */

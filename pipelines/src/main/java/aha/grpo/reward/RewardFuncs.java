@@ -40,7 +40,12 @@ public final class RewardFuncs {
         Double[] values = funcs.get(k).score(group);
         if (values.length != groupSize) {
           throw new IllegalStateException(
-              "reward function " + names.get(k) + " returned " + values.length + " values for " + groupSize);
+              "reward function "
+                  + names.get(k)
+                  + " returned "
+                  + values.length
+                  + " values for "
+                  + groupSize);
         }
         for (int j = 0; j < groupSize; j++) {
           perFunc[start + j][k] = values[j];

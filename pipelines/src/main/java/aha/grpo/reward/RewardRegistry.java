@@ -57,7 +57,9 @@ public final class RewardRegistry {
   public RewardFuncs select(List<String> names, List<Double> weights) {
     if (names == null || names.isEmpty()) {
       throw new BadInputException(
-          "reward_funcs is empty; name at least one of: " + String.join(", ", byName.keySet()) + ".");
+          "reward_funcs is empty; name at least one of: "
+              + String.join(", ", byName.keySet())
+              + ".");
     }
     if (weights != null && weights.size() != names.size()) {
       throw new BadInputException(
@@ -82,7 +84,8 @@ public final class RewardRegistry {
                 + ".");
       }
       if (!seen.add(name)) {
-        throw new BadInputException("reward_funcs names '" + name + "' twice; name each function once.");
+        throw new BadInputException(
+            "reward_funcs names '" + name + "' twice; name each function once.");
       }
       funcs.add(f);
       w[k] = weights == null ? 1.0 : weights.get(k);

@@ -13,7 +13,8 @@ import aha.BadInputException;
  * @param cosineMaxValueCorrect {@code cosine_max_value_correct}: an empty correct answer
  * @param cosineMaxLen {@code cosine_max_len}: L_max in characters
  * @param repetitionNGrams {@code repetition_n_grams}: n of the word n-grams
- * @param repetitionMaxPenalty {@code repetition_max_penalty}: penalty of a fully repeated text, <= 0
+ * @param repetitionMaxPenalty {@code repetition_max_penalty}: penalty of a fully repeated text, <=
+ *     0
  * @param maxCompletionLen {@code max_completion_len}: DAPO's L_max in tokens (the stage passes its
  *     {@code max_completion_length})
  * @param softPunishCache {@code soft_punish_cache}: DAPO's soft cache C in tokens
@@ -48,10 +49,12 @@ public record RewardSettings(
               + ").");
     }
     if (cosineMaxLen <= 0) {
-      throw new BadInputException("cosine_max_len must be a positive number of characters, got " + cosineMaxLen + ".");
+      throw new BadInputException(
+          "cosine_max_len must be a positive number of characters, got " + cosineMaxLen + ".");
     }
     if (repetitionNGrams <= 0) {
-      throw new BadInputException("repetition_n_grams must be at least 1, got " + repetitionNGrams + ".");
+      throw new BadInputException(
+          "repetition_n_grams must be at least 1, got " + repetitionNGrams + ".");
     }
     if (!(repetitionMaxPenalty <= 0)) {
       throw new BadInputException(
@@ -67,7 +70,9 @@ public record RewardSettings(
     }
   }
 
-  /** open-r1's script defaults, with the wrong-answer cosine bounds made consistent (-1.0, -0.5). */
+  /**
+   * open-r1's script defaults, with the wrong-answer cosine bounds made consistent (-1.0, -0.5).
+   */
   public static RewardSettings defaults() {
     return new RewardSettings(-1.0, -0.5, 0.5, 1.0, 1000, 3, -1.0, 16384, 4096);
   }

@@ -24,7 +24,8 @@ public final class RewardTable {
    */
   public RewardTable(List<String> names, double[] weights, Double[][] perFunc) {
     if (weights.length != names.size()) {
-      throw new IllegalArgumentException(weights.length + " weights for " + names.size() + " functions");
+      throw new IllegalArgumentException(
+          weights.length + " weights for " + names.size() + " functions");
     }
     this.names = List.copyOf(names);
     this.weights = weights.clone();

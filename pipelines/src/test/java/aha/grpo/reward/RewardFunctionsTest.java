@@ -30,8 +30,12 @@ class RewardFunctionsTest {
     FormatReward f = new FormatReward();
     assertEquals(1.0, f.score(text(R1)));
     assertEquals(1.0, f.score(text(R1 + "\n")), "trailing whitespace before EOS is harmless");
-    assertEquals(1.0, f.score(text("<think>\n\n</think>\n<answer>\n\n</answer>")), "empty blocks, as open-r1");
-    assertEquals(0.0, f.score(text("<think>I add</think><answer>5</answer>")), "newlines are required");
+    assertEquals(
+        1.0,
+        f.score(text("<think>\n\n</think>\n<answer>\n\n</answer>")),
+        "empty blocks, as open-r1");
+    assertEquals(
+        0.0, f.score(text("<think>I add</think><answer>5</answer>")), "newlines are required");
     assertEquals(0.0, f.score(text("Sure. " + R1)), "must start with <think>");
     assertEquals(0.0, f.score(text("<think>\nx\n</think>\n<answer>\n</answer>")));
     assertEquals(0.0, f.score(text("<think>\nx\n</think>\n5")), "no answer block");
@@ -58,7 +62,8 @@ class RewardFunctionsTest {
     assertEquals(0.5, r.score(text("<think>\nx\n</think>\n")));
     assertEquals(0.0, r.score(text("no tags")));
     // think markers twice: only the two answer markers count
-    assertEquals(0.5, r.score(text("<think>\na\n</think>\n<think>\nb\n</think>\n<answer>\n5\n</answer>")));
+    assertEquals(
+        0.5, r.score(text("<think>\na\n</think>\n<think>\nb\n</think>\n<answer>\n5\n</answer>")));
   }
 
   @Test
@@ -101,13 +106,15 @@ class RewardFunctionsTest {
   @Test
   void cosineCountsCodePointsLikePython() {
     CosineLengthReward r = new CosineLengthReward(RewardSettings.defaults());
-    Sample emoji = new Sample("p", "a", "\uD83D\uDE00".repeat(500), 500, false, true); // 500 code points
+    Sample emoji =
+        new Sample("p", "a", "\uD83D\uDE00".repeat(500), 500, false, true); // 500 code points
     assertEquals(0.75, r.score(emoji), TOL);
   }
 
   @Test
   void cosineRejectsOpenR1sInconsistentWrongAnswerDefault() {
-    // open-r1's script default cosine_min_value_wrong = 0.0 with max_value_wrong = -0.5: short wrong
+    // open-r1's script default cosine_min_value_wrong = 0.0 with max_value_wrong = -0.5: short
+    // wrong
     // answers scored 0 and long ones -0.5
     assertThatThrownBy(() -> new RewardSettings(0.0, -0.5, 0.5, 1.0, 1000, 3, -1.0, 100, 20))
         .isInstanceOf(BadInputException.class)
@@ -118,7 +125,8 @@ class RewardFunctionsTest {
   void lengthRewardUsesTheGroupsShortestAndLongest() {
     Double[] r =
         new LengthReward()
-            .score(List.of(judged(10, true), judged(20, false), judged(30, true), judged(10, false)));
+            .score(
+                List.of(judged(10, true), judged(20, false), judged(30, true), judged(10, false)));
     // lambda = 0.5 - (L - 10) / 20 = 0.5, 0, -0.5, 0.5; wrong answers get min(0, lambda)
     assertThat(r).containsExactly(0.5, 0.0, -0.5, 0.0);
   }
@@ -133,9 +141,11 @@ class RewardFunctionsTest {
   @Test
   void lengthRewardIsPerPromptNotPerBatch() {
     // open-r1 took min/max over the whole list (10..200): it gave 0.5, 0.447, 0.026, -0.5
-    RewardFuncs funcs = RewardRegistry.builtIn(RewardSettings.defaults()).select(List.of("length"), null);
+    RewardFuncs funcs =
+        RewardRegistry.builtIn(RewardSettings.defaults()).select(List.of("length"), null);
     RewardTable t =
-        funcs.score(List.of(judged(10, true), judged(20, true), judged(100, true), judged(200, true)), 2);
+        funcs.score(
+            List.of(judged(10, true), judged(20, true), judged(100, true), judged(200, true)), 2);
     assertThat(t.totals()).containsExactly(0.5, -0.5, 0.5, -0.5);
   }
 

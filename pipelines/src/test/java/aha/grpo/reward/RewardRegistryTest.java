@@ -51,7 +51,8 @@ class RewardRegistryTest {
     assertThatThrownBy(() -> registry.select(List.of("format", "format"), null))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("twice");
-    assertThatThrownBy(() -> registry.select(List.of(), null)).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> registry.select(List.of(), null))
+        .isInstanceOf(BadInputException.class);
   }
 
   @Test
@@ -94,10 +95,12 @@ class RewardRegistryTest {
     Advantages adv = Advantages.compute(t.totals(), 2, ScaleRewards.GROUP);
     Map<String, Double> m = t.metrics(adv);
     assertThat(m.get("reward")).isEqualTo(0.5);
-    assertThat(m.get("reward_std")).isCloseTo(Math.sqrt(0.5), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(m.get("reward_std"))
+        .isCloseTo(Math.sqrt(0.5), org.assertj.core.data.Offset.offset(1e-12));
     assertThat(m.get("rewards/accuracy/mean")).isEqualTo(0.5); // nulls skipped: (1 + 0) / 2
     assertThat(m.get("rewards/format/mean")).isEqualTo(0.5);
     assertThat(m.get("frac_reward_zero_std")).isEqualTo(0.0);
-    assertThat(Arrays.stream(adv.values()).sum()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Arrays.stream(adv.values()).sum())
+        .isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
   }
 }
