@@ -61,6 +61,21 @@ public record Advantages(double[] values, double[] stdUsed, boolean[] zeroStd) {
     return new Advantages(values, stdUsed, zeroStd);
   }
 
+  /**
+   * The groups whose scorable rewards are not all equal, in order: DAPO's dynamic sampling keeps
+   * only these (a group with no reward spread has zero advantages and gives no gradient) and
+   * samples more prompts to refill the batch.
+   */
+  public static int[] groupsWithSpread(double[] rewards, int groupSize) {
+    if (groupSize <= 0 || rewards.length % groupSize != 0) {
+      throw new IllegalArgumentException(
+          rewards.length + " rewards do not form whole groups of " + groupSize);
+    }
+    return java.util.stream.IntStream.range(0, rewards.length / groupSize)
+        .filter(g -> NanStats.std(rewards, g * groupSize, (g + 1) * groupSize) > ZERO_STD_TOL)
+        .toArray();
+  }
+
   /** TRL's {@code frac_reward_zero_std}: the share of rows whose std is 0. */
   public double fracRewardZeroStd() {
     int count = 0;

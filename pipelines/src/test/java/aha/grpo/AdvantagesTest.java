@@ -77,6 +77,14 @@ class AdvantagesTest {
   }
 
   @Test
+  void dynamicSamplingKeepsGroupsWithRewardSpread() {
+    double[] r = {1, 1, 0, 1, NaN, 0, NaN, NaN, 0.5, 0.5};
+    // groups: {1,1} none, {0,1} spread, {NaN,0} one value, {NaN,NaN} none, {0.5,0.5} none
+    assertThat(Advantages.groupsWithSpread(r, 2)).containsExactly(1);
+    assertThat(Advantages.groupsWithSpread(r, 5)).containsExactly(0, 1);
+  }
+
+  @Test
   void rowsMustFormWholeGroups() {
     assertThatThrownBy(() -> Advantages.compute(new double[] {1, 2, 3}, 2, ScaleRewards.GROUP))
         .isInstanceOf(IllegalArgumentException.class);
