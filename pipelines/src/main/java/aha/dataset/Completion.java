@@ -1,0 +1,118 @@
+package aha.dataset;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * One teacher completion for one problem, as written by the generate stage: the problem it
+ * answers (copied, so later stages need no join), the conversation sent, and what came back.
+ *
+ * @param sampleIndex 0..num_generations-1 for the same problem
+ * @param messages the request's messages (system, user), in order
+ * @param reasoning the chain of thought ({@code reasoning_content}, or the {@code <think>} block)
+ * @param content the visible answer after the reasoning
+ * @param finishReason {@code stop}, {@code length}, ... as the server reported it
+ * @param requestKey the idempotency key of the request (sha256), also the ledger key
+ */
+public record Completion(
+    Problem problem,
+    int sampleIndex,
+    String teacher,
+    List<Message> messages,
+    String reasoning,
+    String content,
+    String finishReason,
+    long promptTokens,
+    long completionTokens,
+    String requestKey)
+    implements Serializable {
+
+  /** A chat message. */
+  public record Message(String role, String content) implements Serializable {
+    public Message {
+      Objects.requireNonNull(role, "role");
+      content = content == null ? "" : content;
+    }
+  }
+
+  public Completion {
+    Objects.requireNonNull(problem, "problem");
+    messages = List.copyOf(messages);
+    reasoning = reasoning == null ? "" : reasoning;
+    content = content == null ? "" : content;
+    finishReason = finishReason == null ? "" : finishReason;
+    teacher = teacher == null ? "" : teacher;
+    requestKey = requestKey == null ? "" : requestKey;
+  }
+
+  /** The full assistant text in R1 form: {@code <think>reasoning</think>content}. */
+  public String assistantText() {
+    return reasoning.isEmpty() ? content : "<think>\n" + reasoning + "\n</think>\n" + content;
+  }
+
+  static final Schema MESSAGE =
+      SchemaBuilder.record("Message").namespace("aha").fields()
+          .requiredString("role").requiredString("content").endRecord();
+
+  /** Avro schema: the problem's columns flattened with a {@code problem_} prefix, then the completion's. */
+  public static final Schema SCHEMA =
+      SchemaBuilder.record("Completion").namespace("aha").fields()
+          .requiredString("problem_id")
+          .requiredString("problem")
+          .requiredString("answer")
+          .requiredString("source")
+          .requiredString("task")
+          .name("countdown").type().optional().type(Problem.SCHEMA.getField("countdown").schema().getTypes().get(1))
+          .name("extra").type().map().values().stringType().noDefault()
+          .requiredInt("sample_index")
+          .requiredString("teacher")
+          .name("messages").type().array().items(MESSAGE).noDefault()
+          .requiredString("reasoning")
+          .requiredString("content")
+          .requiredString("finish_reason")
+          .requiredLong("prompt_tokens")
+          .requiredLong("completion_tokens")
+          .requiredString("request_key")
+          .endRecord();
+
+  public GenericRecord toAvro() {
+    GenericRecord p = problem.toAvro();
+    GenericRecord r = new GenericData.Record(SCHEMA);
+    r.put("problem_id", problem.id());
+    for (String f : List.of("problem", "answer", "source", "task", "countdown", "extra")) r.put(f, p.get(f));
+    r.put("sample_index", sampleIndex);
+    r.put("teacher", teacher);
+    r.put("messages", messages.stream().map(m -> {
+      GenericRecord g = new GenericData.Record(MESSAGE);
+      g.put("role", m.role());
+      g.put("content", m.content());
+      return g;
+    }).toList());
+    r.put("reasoning", reasoning);
+    r.put("content", content);
+    r.put("finish_reason", finishReason);
+    r.put("prompt_tokens", promptTokens);
+    r.put("completion_tokens", completionTokens);
+    r.put("request_key", requestKey);
+    return r;
+  }
+
+  public static Completion fromAvro(GenericRecord r) {
+    GenericRecord p = new GenericData.Record(Problem.SCHEMA);
+    p.put("id", r.get("problem_id"));
+    for (String f : List.of("problem", "answer", "source", "task", "countdown", "extra")) p.put(f, r.get(f));
+    List<Message> messages = ((List<?>) r.get("messages")).stream()
+        .map(o -> (GenericRecord) o)
+        .map(g -> new Message(Problem.str(g, "role"), Problem.str(g, "content")))
+        .toList();
+    return new Completion(Problem.fromAvro(p), ((Number) r.get("sample_index")).intValue(), Problem.str(r, "teacher"),
+        messages, Problem.str(r, "reasoning"), Problem.str(r, "content"), Problem.str(r, "finish_reason"),
+        ((Number) r.get("prompt_tokens")).longValue(), ((Number) r.get("completion_tokens")).longValue(),
+        Problem.str(r, "request_key"));
+  }
+}
