@@ -1,0 +1,73 @@
+package aha.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every benchmark of {@code make bench}, each a main method that prints markdown, gathered into one
+ * report with the machine it ran on. Figures live here and in docs/benchmarks.md, never in tests.
+ */
+public final class Benchmarks {
+  /** A benchmark: a heading and a main that prints markdown lines to standard output. */
+  public record Entry(String title, String command, ThrowingMain main) {}
+
+  @FunctionalInterface
+  public interface ThrowingMain {
+    void run(String[] args) throws Exception;
+  }
+
+  public static final Map<String, Entry> ALL = new LinkedHashMap<>();
+
+  static {
+    ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
+        PrepareBenchmark::main));
+  }
+
+  private Benchmarks() {}
+
+  /** Runs the named benchmarks (all when {@code only} is empty) and writes the report. */
+  public static void write(Path output, List<String> only) throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n");
+    md.append("Written by `make bench` (`scripts/aha bench --output docs/benchmarks.md`); each section names\n");
+    md.append("the command that reruns it alone. Figures are from one run: on a shared 2-core VM expect\n");
+    md.append("±30% between runs.\n\n");
+    md.append("Machine: ").append(Machine.describe()).append("  \n");
+    md.append("Date: ").append(Instant.now()).append("\n\n");
+    for (Map.Entry<String, Entry> e : ALL.entrySet()) {
+      if (!only.isEmpty() && !only.contains(e.getKey())) continue;
+      Entry b = e.getValue();
+      System.err.println("bench: " + e.getKey() + " ...");
+      md.append("## ").append(b.title()).append("\n\n");
+      md.append("Command: `").append(b.command()).append("`\n\n");
+      md.append(capture(b.main())).append("\n");
+    }
+    Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+    if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
+    Files.writeString(tmp, md.toString());
+    Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    System.out.print(md);
+  }
+
+  private static String capture(ThrowingMain main) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      System.setOut(p);
+      main.run(new String[0]);
+    } catch (Exception e) {
+      return buf.toString(StandardCharsets.UTF_8) + "\n**failed:** " + e + "\n";
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+}
