@@ -1,0 +1,242 @@
+package aha.teacher;
+
+import aha.BadInputException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Append-only JSONL record of finished teacher responses, one line per {@link RequestKey}, so that
+ * a crashed or killed run resumes without sending (and paying for) a finished request again.
+ *
+ * <p>Crash safety: each entry is one {@code write} of a whole line ending in {@code \n}. A process
+ * killed mid-write can leave a torn last line (no newline); {@link #open} drops it and truncates
+ * the file back to the last complete line, so that request is simply sent again. A damaged line
+ * anywhere else is not something a crash produces, so it is an error naming the file and line.
+ *
+ * <p>Durability ({@link Fsync}): a written line is in the operating system's page cache at once,
+ * which survives the process being killed (SIGKILL, OOM); {@code fsync} is what survives a power
+ * loss or kernel crash. {@link Fsync#INTERVAL} (the default) forces the file at most once a
+ * second and on close, so a machine crash loses at most about a second of answers, which are
+ * then re-requested; {@link Fsync#ALWAYS} forces after every entry; {@link Fsync#NEVER} only on
+ * close.
+ *
+ * <p>Memory: only the keys are held; {@link #read} streams the entries back for building output.
+ */
+public final class Ledger implements Closeable {
+  /** When the ledger calls {@code fsync}. */
+  public enum Fsync {
+    ALWAYS,
+    INTERVAL,
+    NEVER
+  }
+
+  /** One finished request: its key, where it belongs, and the whole response. */
+  public record Entry(String key, String problemId, int sampleIndex, ChatResponse response) {}
+
+  private static final long FSYNC_INTERVAL_NANOS = 1_000_000_000L;
+
+  private final Path file;
+  private final Fsync fsync;
+  private final FileChannel channel;
+  private final Set<String> keys;
+  private final int tornBytesDropped;
+  private long lastForce = System.nanoTime();
+  private boolean dirty;
+
+  private Ledger(Path file, Fsync fsync, FileChannel channel, Set<String> keys, int torn) {
+    this.file = file;
+    this.fsync = fsync;
+    this.channel = channel;
+    this.keys = keys;
+    this.tornBytesDropped = torn;
+  }
+
+  /** Opens (or creates) a ledger, reading back the finished keys and repairing a torn tail. */
+  public static Ledger open(Path file, Fsync fsync) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      Set<String> keys = new HashSet<>();
+      long good = scan(file, channel, e -> keys.add(e.key()));
+      long size = channel.size();
+      if (good < size) {
+        channel.truncate(good);
+        channel.force(true);
+      }
+      channel.position(good);
+      return new Ledger(file, fsync, channel, keys, (int) (size - good));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Streams every complete entry of a ledger file (a torn last line is skipped). */
+  public static void read(Path file, Consumer<Entry> sink) throws IOException {
+    if (!Files.exists(file)) return;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      scan(file, channel, sink);
+    }
+  }
+
+  /** Reads complete lines; returns the byte offset just after the last complete line. */
+  private static long scan(Path file, FileChannel channel, Consumer<Entry> sink)
+      throws IOException {
+    long offset = 0;
+    int lineNo = 0;
+    channel.position(0);
+    try (BufferedReader in =
+        new BufferedReader(
+            java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8), 1 << 16)) {
+      // read by hand to know whether the last line ended with '\n'
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1) {
+        if (c != '\n') {
+          line.append((char) c);
+          continue;
+        }
+        lineNo++;
+        String text = line.toString();
+        line.setLength(0);
+        if (!text.isBlank()) {
+          sink.accept(parse(file, lineNo, text));
+        }
+        offset += text.getBytes(StandardCharsets.UTF_8).length + 1;
+      }
+    }
+    return offset;
+  }
+
+  private static Entry parse(Path file, int lineNo, String text) {
+    try {
+      JsonNode n = ChatCodec.JSON.readTree(text);
+      List<Choice> choices = new ArrayList<>();
+      for (JsonNode c : n.path("choices")) {
+        choices.add(
+            new Choice(
+                c.path("index").asInt(),
+                c.path("content").asText(""),
+                c.path("reasoning").asText(""),
+                ChatCodec.textOrNull(c.get("finish_reason"))));
+      }
+      JsonNode u = n.path("usage");
+      Usage usage =
+          new Usage(
+              u.path("prompt_tokens").asLong(),
+              u.path("completion_tokens").asLong(),
+              u.path("total_tokens").asLong());
+      String key = n.path("key").asText("");
+      if (key.isEmpty()) throw new IllegalArgumentException("no key");
+      return new Entry(
+          key,
+          n.path("problem_id").asText(),
+          n.path("sample_index").asInt(),
+          new ChatResponse(n.path("id").asText(""), n.path("model").asText(""), choices, usage));
+    } catch (IOException | RuntimeException e) {
+      throw new BadInputException(
+          "ledger "
+              + file
+              + " line "
+              + lineNo
+              + " is not a complete ledger entry (a crash only tears the last line); move the"
+              + " file aside to start over.",
+          e);
+    }
+  }
+
+  static String toJson(Entry e) {
+    ObjectNode n = ChatCodec.JSON.createObjectNode();
+    n.put("key", e.key());
+    n.put("problem_id", e.problemId());
+    n.put("sample_index", e.sampleIndex());
+    n.put("id", e.response().id());
+    n.put("model", e.response().model());
+    ArrayNode choices = n.putArray("choices");
+    for (Choice c : e.response().choices()) {
+      ObjectNode cn = choices.addObject();
+      cn.put("index", c.index());
+      cn.put("content", c.content());
+      cn.put("reasoning", c.reasoning());
+      cn.put("finish_reason", c.finishReason());
+    }
+    Usage u = e.response().usage();
+    n.putObject("usage")
+        .put("prompt_tokens", u.promptTokens())
+        .put("completion_tokens", u.completionTokens())
+        .put("total_tokens", u.totalTokens());
+    return ChatCodec.write(n); // Jackson escapes '\n' inside strings: one entry is one line
+  }
+
+  public synchronized boolean contains(String key) {
+    return keys.contains(key);
+  }
+
+  public synchronized int size() {
+    return keys.size();
+  }
+
+  /** The finished keys read back at open plus those appended since. */
+  public synchronized Set<String> keys() {
+    return Collections.unmodifiableSet(new HashSet<>(keys));
+  }
+
+  /** Bytes of a torn last line dropped when the ledger was opened (0 after a clean stop). */
+  public int tornBytesDropped() {
+    return tornBytesDropped;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Records a finished response. Returns false (writing nothing) when the key is already there, so
+   * two racing answers to one request never make two rows.
+   */
+  public synchronized boolean append(Entry entry) {
+    if (keys.contains(entry.key())) return false;
+    ByteBuffer bytes = ByteBuffer.wrap((toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+    try {
+      while (bytes.hasRemaining()) channel.write(bytes);
+      dirty = true;
+      long now = System.nanoTime();
+      if (fsync == Fsync.ALWAYS || (fsync == Fsync.INTERVAL && now - lastForce >= FSYNC_INTERVAL_NANOS)) {
+        channel.force(false);
+        lastForce = now;
+        dirty = false;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to ledger " + file, e);
+    }
+    keys.add(entry.key());
+    return true;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (!channel.isOpen()) return;
+    if (dirty) channel.force(false);
+    channel.close();
+  }
+}
