@@ -49,7 +49,7 @@ final class CountdownSolver {
     }
     if (items.size() == 2) {
       Line best = null;
-      for (char op : OPS) {
+      for (char op : ops(fractions)) {
         Item r = combine(items.get(0), items.get(1), op, fractions);
         if (r == null) continue;
         boolean hit = r.value().equals(target);
@@ -73,7 +73,7 @@ final class CountdownSolver {
         Rational vj = items.get(j).value();
         String pairKey = vi.compareTo(vj) <= 0 ? vi + "," + vj : vj + "," + vi;
         if (!triedPairs.add(pairKey)) continue;
-        for (char op : OPS) {
+        for (char op : ops(fractions)) {
           Item r = combine(items.get(i), items.get(j), op, fractions);
           if (r == null) continue;
           List<Item> rest = new ArrayList<>(items);
@@ -90,24 +90,38 @@ final class CountdownSolver {
 
   private static Line lineFor(
       List<String> steps, Item x, Item y, char op, Rational result, boolean hit) {
-    boolean swap = (op == '-' || op == '/') && x.value().compareTo(y.value()) < 0;
-    return swap
-        ? new Line(steps, y, x, op, result, hit)
-        : new Line(steps, x, y, op, result, hit);
+    Item[] ab = operands(x, y, op);
+    return new Line(steps, ab[0], ab[1], printed(op), result, hit);
   }
 
   private static double distance(Rational a, Rational b) {
     return Math.abs(a.toDouble() - b.toDouble());
   }
 
-  /** {@code x op y}, larger first for - and /; null when not allowed in this pass. */
+  /** Operations to try: the fraction pass adds "smaller / larger" (written with '/'). */
+  private static char[] ops(boolean fractions) {
+    return fractions ? new char[] {'+', '-', '*', '/', SMALL_OVER_LARGE} : OPS;
+  }
+
+  private static final char SMALL_OVER_LARGE = '\\';
+
+  private static char printed(char op) {
+    return op == SMALL_OVER_LARGE ? '/' : op;
+  }
+
+  /** The operands in written order: larger first for - and /, smaller first for small/large. */
+  private static Item[] operands(Item x, Item y, char op) {
+    int cmp = x.value().compareTo(y.value());
+    boolean swap =
+        ((op == '-' || op == '/') && cmp < 0) || (op == SMALL_OVER_LARGE && cmp > 0);
+    return swap ? new Item[] {y, x} : new Item[] {x, y};
+  }
+
+  /** {@code x op y} in written order; null when not allowed in this pass. */
   static Item combine(Item x, Item y, char op, boolean fractions) {
-    Item a = x;
-    Item b = y;
-    if ((op == '-' || op == '/') && x.value().compareTo(y.value()) < 0) {
-      a = y;
-      b = x;
-    }
+    Item[] ab = operands(x, y, op);
+    Item a = ab[0];
+    Item b = ab[1];
     Rational v;
     switch (op) {
       case '+':
@@ -124,17 +138,12 @@ final class CountdownSolver {
         v = a.value().dividedBy(b.value());
         if (!v.isInteger() && !fractions) return null;
     }
-    return new Item(v, a.wrapped() + op + b.wrapped(), true);
+    return new Item(v, a.wrapped() + printed(op) + b.wrapped(), true);
   }
 
   static String stepText(Item x, Item y, char op, Rational v) {
-    Item a = x;
-    Item b = y;
-    if ((op == '-' || op == '/') && x.value().compareTo(y.value()) < 0) {
-      a = y;
-      b = x;
-    }
-    return a.value() + String.valueOf(op) + b.value() + "=" + v;
+    Item[] ab = operands(x, y, op);
+    return ab[0].value() + String.valueOf(printed(op)) + ab[1].value() + "=" + v;
   }
 
   static String expression(Line line) {
