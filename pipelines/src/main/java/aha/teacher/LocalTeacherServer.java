@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -230,7 +229,10 @@ public final class LocalTeacherServer implements AutoCloseable {
   private String drawFault(String bodyKey, int attempt) {
     double total = faults.rate429() + faults.rate500() + faults.rateDrop() + faults.rateMalformed();
     if (total <= 0) return null;
-    double u = new Random(faults.seed() * 1_000_003L + bodyKey.hashCode() * 31L + attempt).nextDouble();
+    // SplittableRandom mixes its seed, so neighbouring attempts draw independent values
+    long mixed = faults.seed() ^ Long.parseUnsignedLong(bodyKey.substring(0, 15), 16)
+        ^ (attempt * 0x9E3779B97F4A7C15L);
+    double u = new java.util.SplittableRandom(mixed).nextDouble();
     if ((u -= faults.rate429()) < 0) return "429";
     if ((u -= faults.rate500()) < 0) return "500";
     if ((u -= faults.rateDrop()) < 0) return "drop";
