@@ -72,15 +72,19 @@ public final class Ledger implements Closeable {
   public static Ledger open(Path file, Fsync fsync) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
+    Set<String> keys = new HashSet<>();
+    long good = 0;
+    if (Files.exists(file)) {
+      try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+        good = scan(file, reader, e -> keys.add(e.key()));
+      }
+    }
     FileChannel channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      Set<String> keys = new HashSet<>();
-      long good = scan(file, channel, e -> keys.add(e.key()));
       long size = channel.size();
       if (good < size) {
-        channel.truncate(good);
+        channel.truncate(good); // the torn tail of a killed writer
         channel.force(true);
       }
       channel.position(good);
