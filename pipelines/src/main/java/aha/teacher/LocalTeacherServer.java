@@ -168,6 +168,7 @@ public final class LocalTeacherServer implements AutoCloseable {
     boolean dropped = false;
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    counted.add(ex);
     try {
       if (!"POST".equals(ex.getRequestMethod())) {
         sendError(ex, 405, "invalid_request_error", "use POST for /v1/chat/completions");
@@ -220,7 +221,7 @@ public final class LocalTeacherServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } finally {
-      inFlight.decrementAndGet();
+      leaveInFlight(ex);
       // closing a dropped exchange would end the chunked body cleanly; a drop must not
       if (!dropped) ex.close();
     }
@@ -325,6 +326,7 @@ public final class LocalTeacherServer implements AutoCloseable {
       usage(u, request, completionTokens);
       event(out, u);
     }
+    leaveInFlight(ex);
     out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     out.flush();
   }
@@ -364,7 +366,19 @@ public final class LocalTeacherServer implements AutoCloseable {
     sendJson(ex, status, ChatCodec.write(root));
   }
 
-  private static void sendJson(HttpExchange ex, int status, String json) throws IOException {
+  // exchanges still counted in flight (the JDK's exchange attributes are shared per context)
+  private final java.util.Set<HttpExchange> counted = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Leaves the in-flight count just before the last bytes go out: the client can only send its
+   * next request after reading them, so the count never shows overlap the client did not cause.
+   */
+  private void leaveInFlight(HttpExchange ex) {
+    if (counted.remove(ex)) inFlight.decrementAndGet();
+  }
+
+  private void sendJson(HttpExchange ex, int status, String json) throws IOException {
+    leaveInFlight(ex);
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(status, bytes.length);
