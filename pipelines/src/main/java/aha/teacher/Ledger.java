@@ -17,8 +17,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +40,8 @@ import java.util.function.Consumer;
  * then re-requested; {@link Fsync#ALWAYS} forces after every entry; {@link Fsync#NEVER} only on
  * close.
  *
- * <p>Memory: only the keys are held; {@link #read} streams the entries back for building output.
+ * <p>Memory: only the keys and their line offsets are held; {@link #get} reads one entry back from
+ * the file and {@link #read} streams them all.
  */
 public final class Ledger implements Closeable {
   /** When the ledger calls {@code fsync}. */
@@ -55,16 +59,16 @@ public final class Ledger implements Closeable {
   private final Path file;
   private final Fsync fsync;
   private final FileChannel channel;
-  private final Set<String> keys;
+  private final Map<String, Long> offsets; // key -> byte offset of its line
   private final int tornBytesDropped;
   private long lastForce = System.nanoTime();
   private boolean dirty;
 
-  private Ledger(Path file, Fsync fsync, FileChannel channel, Set<String> keys, int torn) {
+  private Ledger(Path file, Fsync fsync, FileChannel channel, Map<String, Long> offsets, int torn) {
     this.file = file;
     this.fsync = fsync;
     this.channel = channel;
-    this.keys = keys;
+    this.offsets = offsets;
     this.tornBytesDropped = torn;
   }
 
@@ -72,11 +76,11 @@ public final class Ledger implements Closeable {
   public static Ledger open(Path file, Fsync fsync) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    Set<String> keys = new HashSet<>();
+    Map<String, Long> offsets = new HashMap<>();
     long good = 0;
     if (Files.exists(file)) {
       try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
-        good = scan(file, reader, e -> keys.add(e.key()));
+        good = scan(file, reader, (e, offset) -> offsets.putIfAbsent(e.key(), offset));
       }
     }
     FileChannel channel =
@@ -88,7 +92,7 @@ public final class Ledger implements Closeable {
         channel.force(true);
       }
       channel.position(good);
-      return new Ledger(file, fsync, channel, keys, (int) (size - good));
+      return new Ledger(file, fsync, channel, offsets, (int) (size - good));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -99,12 +103,12 @@ public final class Ledger implements Closeable {
   public static void read(Path file, Consumer<Entry> sink) throws IOException {
     if (!Files.exists(file)) return;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      scan(file, channel, sink);
+      scan(file, channel, (e, offset) -> sink.accept(e));
     }
   }
 
   /** Reads complete lines; returns the byte offset just after the last complete line. */
-  private static long scan(Path file, FileChannel channel, Consumer<Entry> sink)
+  private static long scan(Path file, FileChannel channel, BiConsumer<Entry, Long> sink)
       throws IOException {
     long offset = 0;
     int lineNo = 0;
@@ -124,7 +128,7 @@ public final class Ledger implements Closeable {
         String text = line.toString();
         line.setLength(0);
         if (!text.isBlank()) {
-          sink.accept(parse(file, lineNo, text));
+          sink.accept(parse(file, lineNo, text), offset);
         }
         offset += text.getBytes(StandardCharsets.UTF_8).length + 1;
       }
@@ -193,16 +197,43 @@ public final class Ledger implements Closeable {
   }
 
   public synchronized boolean contains(String key) {
-    return keys.contains(key);
+    return offsets.containsKey(key);
   }
 
   public synchronized int size() {
-    return keys.size();
+    return offsets.size();
   }
 
   /** The finished keys read back at open plus those appended since. */
   public synchronized Set<String> keys() {
-    return Collections.unmodifiableSet(new HashSet<>(keys));
+    return Collections.unmodifiableSet(new HashSet<>(offsets.keySet()));
+  }
+
+  /** The finished entry of a key, read back from the file, or null when the key is not there. */
+  public Entry get(String key) {
+    Long offset;
+    synchronized (this) {
+      offset = offsets.get(key);
+    }
+    if (offset == null) return null;
+    try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+      reader.position(offset);
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      ByteBuffer buf = ByteBuffer.allocate(8192);
+      outer:
+      while (reader.read(buf) > 0) {
+        buf.flip();
+        while (buf.hasRemaining()) {
+          byte b = buf.get();
+          if (b == '\n') break outer;
+          line.write(b);
+        }
+        buf.clear();
+      }
+      return parse(file, -1, line.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read ledger " + file, e);
+    }
   }
 
   /** Bytes of a torn last line dropped when the ledger was opened (0 after a clean stop). */
@@ -219,9 +250,11 @@ public final class Ledger implements Closeable {
    * two racing answers to one request never make two rows.
    */
   public synchronized boolean append(Entry entry) {
-    if (keys.contains(entry.key())) return false;
+    if (offsets.containsKey(entry.key())) return false;
     ByteBuffer bytes = ByteBuffer.wrap((toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+    long start;
     try {
+      start = channel.position();
       while (bytes.hasRemaining()) channel.write(bytes);
       dirty = true;
       long now = System.nanoTime();
@@ -233,7 +266,7 @@ public final class Ledger implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to ledger " + file, e);
     }
-    keys.add(entry.key());
+    offsets.put(entry.key(), start);
     return true;
   }
 

@@ -51,9 +51,11 @@ sealed interface Task {
         return Optional.of(new Linear(a, b, Long.parseLong(m.group(4))));
       }
       m = COUNTDOWN_LONG.matcher(text);
-      if (!m.find()) m = COUNTDOWN_SHORT.matcher(text);
-      else m = COUNTDOWN_LONG.matcher(text);
-      if (m.find()) {
+      if (!m.find()) {
+        m = COUNTDOWN_SHORT.matcher(text);
+        if (!m.find()) m = null;
+      }
+      if (m != null) {
         List<Integer> numbers = new ArrayList<>();
         for (String s : m.group(1).split("[,\\s]+")) {
           if (!s.isEmpty()) numbers.add(Integer.parseInt(s));

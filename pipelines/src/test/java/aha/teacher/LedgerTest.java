@@ -45,10 +45,15 @@ class LedgerTest {
       assertThat(ledger.contains(entry(3).key())).isTrue();
       assertThat(ledger.contains(entry(7).key())).isFalse();
       assertThat(ledger.tornBytesDropped()).isZero();
+      assertThat(ledger.get(entry(3).key())).isEqualTo(entry(3));
+      assertThat(ledger.get(entry(7).key())).isNull();
+      ledger.append(entry(7));
+      assertThat(ledger.get(entry(7).key())).isEqualTo(entry(7));
     }
     List<Ledger.Entry> back = readAll(file);
-    assertThat(back).hasSize(5);
+    assertThat(back).hasSize(6);
     assertThat(back.get(1)).isEqualTo(entry(1));
+    assertThat(back.get(5)).isEqualTo(entry(7));
   }
 
   @Test
