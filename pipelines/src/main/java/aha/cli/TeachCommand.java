@@ -44,46 +44,90 @@ final class TeachCommand implements Runnable {
         "    -d '{\"model\":\"aha-local-teacher\",\"messages\":[{\"role\":\"user\",\"content\":\"Use 3 8 6 to make 16.\"}]}'"
       })
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    @Option(
+        names = "--host",
+        description = "Address to bind (default: ${DEFAULT-VALUE}).",
+        defaultValue = "127.0.0.1")
     String host;
 
-    @Option(names = "--port", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).", defaultValue = "8000")
+    @Option(
+        names = "--port",
+        description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+        defaultValue = "8000")
     int port;
 
-    @Option(names = "--slip-rate", description = "Probability of a slip per completion (default: ${DEFAULT-VALUE}).", defaultValue = "0.0")
+    @Option(
+        names = "--slip-rate",
+        description = "Probability of a slip per completion (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0.0")
     double slipRate;
 
-    @Option(names = "--catch-rate", description = "Probability an arithmetic slip is caught (default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
+    @Option(
+        names = "--catch-rate",
+        description = "Probability an arithmetic slip is caught (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0.5")
     double catchRate;
 
-    @Option(names = "--seed", description = "Seed mixed into every completion (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+    @Option(
+        names = "--seed",
+        description = "Seed mixed into every completion (default: ${DEFAULT-VALUE}).",
+        defaultValue = "42")
     long seed;
 
-    @Option(names = "--verbosity", description = "0 direct steps, 1 R1-style attempts and checks, 2 more (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(
+        names = "--verbosity",
+        description =
+            "0 direct steps, 1 R1-style attempts and checks, 2 more (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1")
     int verbosity;
 
-    @Option(names = "--reasoning-content", description = "Send reasoning in reasoning_content (like DeepSeek's API) instead of a <think> block.")
+    @Option(
+        names = "--reasoning-content",
+        description =
+            "Send reasoning in reasoning_content (like DeepSeek's API) instead of a <think> block.")
     boolean reasoningContent;
 
-    @Option(names = "--latency-ms", description = "Fixed latency before every answer (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--latency-ms",
+        description = "Fixed latency before every answer (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     long latencyMs;
 
-    @Option(names = "--fault-429", description = "Rate of 429 answers with Retry-After (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--fault-429",
+        description = "Rate of 429 answers with Retry-After (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     double fault429;
 
-    @Option(names = "--retry-after", description = "Retry-After seconds sent with injected 429s (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(
+        names = "--retry-after",
+        description = "Retry-After seconds sent with injected 429s (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1")
     int retryAfter;
 
-    @Option(names = "--fault-500", description = "Rate of 500 answers (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--fault-500",
+        description = "Rate of 500 answers (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     double fault500;
 
-    @Option(names = "--fault-drop", description = "Rate of dropped connections (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--fault-drop",
+        description = "Rate of dropped connections (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     double faultDrop;
 
-    @Option(names = "--fault-malformed", description = "Rate of malformed JSON bodies (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--fault-malformed",
+        description = "Rate of malformed JSON bodies (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     double faultMalformed;
 
-    @Option(names = "--max-seconds", description = "Stop after this many seconds; 0 serves until killed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--max-seconds",
+        description =
+            "Stop after this many seconds; 0 serves until killed (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     long maxSeconds;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -102,25 +146,51 @@ final class TeachCommand implements Runnable {
       if (verbosity < 0 || verbosity > 2) {
         throw new BadInputException("--verbosity must be 0, 1 or 2, got " + verbosity + ".");
       }
-      if (port < 0 || port > 65535) throw new BadInputException("--port must be in 0..65535, got " + port + ".");
+      if (port < 0 || port > 65535)
+        throw new BadInputException("--port must be in 0..65535, got " + port + ".");
       LocalTeacher teacher =
-          new LocalTeacher(new LocalTeacher.Options(slipRate, catchRate, seed, verbosity, reasoningContent));
+          new LocalTeacher(
+              new LocalTeacher.Options(slipRate, catchRate, seed, verbosity, reasoningContent));
       LocalTeacherServer.Faults faults =
-          new LocalTeacherServer.Faults(fault429, retryAfter, fault500, faultDrop, faultMalformed, latencyMs, seed);
+          new LocalTeacherServer.Faults(
+              fault429, retryAfter, fault500, faultDrop, faultMalformed, latencyMs, seed);
       LocalTeacherServer server;
       try {
         server = LocalTeacherServer.start(host, port, teacher, faults);
       } catch (BindException e) {
-        throw new BadInputException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); pick another --port or 0.");
+        throw new BadInputException(
+            "cannot listen on "
+                + host
+                + ":"
+                + port
+                + " ("
+                + e.getMessage()
+                + "); pick another --port or 0.");
       } catch (IOException e) {
-        throw new BadInputException("cannot start the local teacher on " + host + ":" + port + ": " + e.getMessage() + ".");
+        throw new BadInputException(
+            "cannot start the local teacher on " + host + ":" + port + ": " + e.getMessage() + ".");
       }
       CountDownLatch stopped = new CountDownLatch(1);
-      Thread hook = new Thread(() -> { server.close(); stopped.countDown(); }, "teach-serve-shutdown");
+      Thread hook =
+          new Thread(
+              () -> {
+                server.close();
+                stopped.countDown();
+              },
+              "teach-serve-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      spec.commandLine().getOut().println(
-          "Local teacher (" + LocalTeacher.MODEL + ") serving at " + server.baseUrl()
-              + " (slip rate " + slipRate + ", seed " + seed + "); Ctrl-C to stop.");
+      spec.commandLine()
+          .getOut()
+          .println(
+              "Local teacher ("
+                  + LocalTeacher.MODEL
+                  + ") serving at "
+                  + server.baseUrl()
+                  + " (slip rate "
+                  + slipRate
+                  + ", seed "
+                  + seed
+                  + "); Ctrl-C to stop.");
       spec.commandLine().getOut().flush();
       if (maxSeconds > 0) {
         stopped.await(maxSeconds, TimeUnit.SECONDS);
@@ -134,7 +204,8 @@ final class TeachCommand implements Runnable {
 
     private static void requireRate(String option, double value) {
       if (!(value >= 0 && value <= 1)) {
-        throw new BadInputException(option + " must be a probability in [0, 1], got " + value + ".");
+        throw new BadInputException(
+            option + " must be a probability in [0, 1], got " + value + ".");
       }
     }
   }

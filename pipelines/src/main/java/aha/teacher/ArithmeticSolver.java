@@ -36,8 +36,11 @@ final class ArithmeticSolver {
     r.append(first.text());
     long answer = first.result();
     if (slipped && slip == Slip.CAUGHT) {
-      r.append(" Check: ").append(check(a, op, b, answer)).append(", not ")
-          .append(op == '*' ? answer : a).append(". Wait, that's wrong. Let me redo it. ");
+      r.append(" Check: ")
+          .append(check(a, op, b, answer))
+          .append(", not ")
+          .append(op == '*' ? answer : a)
+          .append(". Wait, that's wrong. Let me redo it. ");
       Work again = work(a, op, b, -1, 0);
       r.append(again.text());
       answer = again.result();
@@ -80,9 +83,22 @@ final class ArithmeticSolver {
         if (a < b) {
           Work w = subtract(b, a, fault, delta);
           return new Work(
-              a + " is smaller than " + b + ", so I compute " + b + "-" + a
-                  + " and make it negative. " + w.text() + " So " + a + "-" + b + "="
-                  + (-w.result()) + ".",
+              a
+                  + " is smaller than "
+                  + b
+                  + ", so I compute "
+                  + b
+                  + "-"
+                  + a
+                  + " and make it negative. "
+                  + w.text()
+                  + " So "
+                  + a
+                  + "-"
+                  + b
+                  + "="
+                  + (-w.result())
+                  + ".",
               -w.result());
         }
         Work w = subtract(a, b, fault, delta);
@@ -135,8 +151,14 @@ final class ArithmeticSolver {
       long d;
       if (da < db) {
         d = da + 10 - db;
-        t.append(da).append('-').append(db).append(" needs a borrow: ")
-            .append(da + 10).append('-').append(db).append('=');
+        t.append(da)
+            .append('-')
+            .append(db)
+            .append(" needs a borrow: ")
+            .append(da + 10)
+            .append('-')
+            .append(db)
+            .append('=');
         borrow = 1;
       } else {
         d = da - db;

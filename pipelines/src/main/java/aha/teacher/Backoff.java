@@ -8,7 +8,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
-/** Wait times between attempts: exponential backoff with full jitter, or the server's Retry-After. */
+/**
+ * Wait times between attempts: exponential backoff with full jitter, or the server's Retry-After.
+ */
 final class Backoff {
   private Backoff() {}
 
@@ -26,8 +28,8 @@ final class Backoff {
   }
 
   /**
-   * Parses a {@code Retry-After} header: delta-seconds or an HTTP date (RFC 9110 section 10.2.3).
-   * A date in the past means "now"; anything unparsable is ignored.
+   * Parses a {@code Retry-After} header: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). A
+   * date in the past means "now"; anything unparsable is ignored.
    */
   static Optional<Duration> parseRetryAfter(String header, Instant now) {
     if (header == null || header.isBlank()) return Optional.empty();

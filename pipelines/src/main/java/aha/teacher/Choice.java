@@ -8,7 +8,8 @@ package aha.teacher;
  * @param reasoning the reasoning: the {@code reasoning_content} field where the server sends one
  *     (DeepSeek API, vLLM/SGLang with a reasoning parser), otherwise the text of the think block in
  *     {@code content}; empty when there is none
- * @param finishReason {@code stop}, {@code length}, ... as sent; {@code null} if the server sent none
+ * @param finishReason {@code stop}, {@code length}, ... as sent; {@code null} if the server sent
+ *     none
  */
 public record Choice(int index, String content, String reasoning, String finishReason) {
   public Choice {

@@ -9,8 +9,8 @@ import java.util.List;
  * order (pairs left to right; operations {@code + - * /}, larger number first for {@code -} and
  * {@code /}), then try the last step with what is left, and stop at the first hit. Every pair is
  * narrated as one short line with the nearest result ("15+44=59, 79-59=20, too small."), so the
- * trace is the search itself rather than random guesses followed by an oracle answer. Exact
- * integer steps are tried first; only when none works does a second pass allow fractions.
+ * trace is the search itself rather than random guesses followed by an oracle answer. Exact integer
+ * steps are tried first; only when none works does a second pass allow fractions.
  */
 final class CountdownSolver {
   /** Lines narrated before the teacher stops listing failures (a 4+ number search is long). */
@@ -112,8 +112,7 @@ final class CountdownSolver {
   /** The operands in written order: larger first for - and /, smaller first for small/large. */
   private static Item[] operands(Item x, Item y, char op) {
     int cmp = x.value().compareTo(y.value());
-    boolean swap =
-        ((op == '-' || op == '/') && cmp < 0) || (op == SMALL_OVER_LARGE && cmp > 0);
+    boolean swap = ((op == '-' || op == '/') && cmp < 0) || (op == SMALL_OVER_LARGE && cmp > 0);
     return swap ? new Item[] {y, x} : new Item[] {x, y};
   }
 
@@ -158,7 +157,11 @@ final class CountdownSolver {
 
   static String lastStep(Line line) {
     if (line.op() == '=') return "";
-    return line.left().value() + String.valueOf(line.op()) + line.right().value() + "=" + line.result();
+    return line.left().value()
+        + String.valueOf(line.op())
+        + line.right().value()
+        + "="
+        + line.result();
   }
 
   static String text(Line line, int target) {
@@ -207,7 +210,12 @@ final class CountdownSolver {
       if (style.verbosity() > 0) appendFailures(r, lines, m, target, style);
       List<String> parts = new ArrayList<>(wrong.steps());
       if (wrong.op() != '=') {
-        parts.add(wrong.left().value() + String.valueOf(wrong.op()) + wrong.right().value() + "=" + target);
+        parts.add(
+            wrong.left().value()
+                + String.valueOf(wrong.op())
+                + wrong.right().value()
+                + "="
+                + target);
       }
       r.append(String.join(", ", parts)).append(". Yes!");
       return new Narration(r.toString().strip(), expression(wrong));

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * generate stage without Beam types; the stage's DoFn builds one per worker and calls {@link
  * #submit} per problem.
  *
- * <p>A problem whose requests fail after all retries (or hit the {@code max_requests} budget)
- * comes back as a failed {@link Result} with the reason, never as a silent drop; its finished
- * requests stay in the ledger, so the rerun only pays for the rest.
+ * <p>A problem whose requests fail after all retries (or hit the {@code max_requests} budget) comes
+ * back as a failed {@link Result} with the reason, never as a silent drop; its finished requests
+ * stay in the ledger, so the rerun only pays for the rest.
  */
 public final class Generation {
 
@@ -26,8 +26,8 @@ public final class Generation {
    * How to sample the teacher.
    *
    * @param nPerRequest one request with {@code n = numGenerations} (vLLM, SGLang, the local
-   *     teacher) instead of {@code numGenerations} requests with {@code n = 1} (DeepSeek's API
-   *     only serves n = 1)
+   *     teacher) instead of {@code numGenerations} requests with {@code n = 1} (DeepSeek's API only
+   *     serves n = 1)
    * @param seedPerSample with {@code n = 1} requests, send {@code seed = base + sample index} so
    *     the samples differ on servers that honour a seed (the base is {@code extra.seed}, or 0)
    * @param maxRequests the most new requests this generation may send (0 = no limit): a guard
@@ -46,7 +46,8 @@ public final class Generation {
       long maxRequests) {
     public Settings {
       Objects.requireNonNull(model, "model");
-      if (numGenerations < 1) throw new IllegalArgumentException("num_generations must be at least 1");
+      if (numGenerations < 1)
+        throw new IllegalArgumentException("num_generations must be at least 1");
       extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
   }
@@ -60,7 +61,12 @@ public final class Generation {
    * @param failure why the problem failed, or null
    */
   public record Result(
-      String problemId, List<Choice> generations, List<Usage> usage, String model, int resumed, String failure) {
+      String problemId,
+      List<Choice> generations,
+      List<Usage> usage,
+      String model,
+      int resumed,
+      String failure) {
     public boolean ok() {
       return failure == null;
     }
@@ -95,7 +101,8 @@ public final class Generation {
     for (int s = 0; s < count; s++) {
       Map<String, Object> extra = new TreeMap<>(settings.extra());
       if (!settings.nPerRequest() && settings.seedPerSample()) {
-        long base = extra.get("seed") instanceof Number ? ((Number) extra.get("seed")).longValue() : 0;
+        long base =
+            extra.get("seed") instanceof Number ? ((Number) extra.get("seed")).longValue() : 0;
         extra.put("seed", base + s);
       }
       out.add(
@@ -132,8 +139,12 @@ public final class Generation {
         parts.add(
             CompletableFuture.failedFuture(
                 new TeacherException(
-                    "the max_requests budget of " + settings.maxRequests() + " new requests is spent",
-                    0, 0, false)));
+                    "the max_requests budget of "
+                        + settings.maxRequests()
+                        + " new requests is spent",
+                    0,
+                    0,
+                    false)));
         continue;
       }
       if (settings.maxRequests() <= 0) newRequests.incrementAndGet();
@@ -151,7 +162,8 @@ public final class Generation {
         .handle((ignored, error) -> assemble(problemId, parts, resumed[0]));
   }
 
-  private Result assemble(String problemId, List<CompletableFuture<ChatResponse>> parts, int resumed) {
+  private Result assemble(
+      String problemId, List<CompletableFuture<ChatResponse>> parts, int resumed) {
     List<Choice> generations = new ArrayList<>();
     List<Usage> usage = new ArrayList<>();
     String model = settings.model();
@@ -161,10 +173,12 @@ public final class Generation {
         response = part.join();
       } catch (CompletionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        return new Result(problemId, List.of(), List.of(), model, resumed, String.valueOf(cause.getMessage()));
+        return new Result(
+            problemId, List.of(), List.of(), model, resumed, String.valueOf(cause.getMessage()));
       }
       for (Choice c : response.choices()) {
-        generations.add(new Choice(generations.size(), c.content(), c.reasoning(), c.finishReason()));
+        generations.add(
+            new Choice(generations.size(), c.content(), c.reasoning(), c.finishReason()));
       }
       usage.add(response.usage());
       if (!response.model().isEmpty()) model = response.model();

@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,10 +35,9 @@ import java.util.function.Consumer;
  *
  * <p>Durability ({@link Fsync}): a written line is in the operating system's page cache at once,
  * which survives the process being killed (SIGKILL, OOM); {@code fsync} is what survives a power
- * loss or kernel crash. {@link Fsync#INTERVAL} (the default) forces the file at most once a
- * second and on close, so a machine crash loses at most about a second of answers, which are
- * then re-requested; {@link Fsync#ALWAYS} forces after every entry; {@link Fsync#NEVER} only on
- * close.
+ * loss or kernel crash. {@link Fsync#INTERVAL} (the default) forces the file at most once a second
+ * and on close, so a machine crash loses at most about a second of answers, which are then
+ * re-requested; {@link Fsync#ALWAYS} forces after every entry; {@link Fsync#NEVER} only on close.
  *
  * <p>Memory: only the keys and their line offsets are held; {@link #get} reads one entry back from
  * the file and {@link #read} streams them all.
@@ -258,7 +257,8 @@ public final class Ledger implements Closeable {
       while (bytes.hasRemaining()) channel.write(bytes);
       dirty = true;
       long now = System.nanoTime();
-      if (fsync == Fsync.ALWAYS || (fsync == Fsync.INTERVAL && now - lastForce >= FSYNC_INTERVAL_NANOS)) {
+      if (fsync == Fsync.ALWAYS
+          || (fsync == Fsync.INTERVAL && now - lastForce >= FSYNC_INTERVAL_NANOS)) {
         channel.force(false);
         lastForce = now;
         dirty = false;

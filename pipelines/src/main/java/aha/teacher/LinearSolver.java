@@ -20,7 +20,10 @@ final class LinearSolver {
     long delta = style.rng().nextBoolean() ? 1 : -1;
     Rational x = steps(r, a, b, c, slipped ? delta : 0);
     if (slipped && slip == Slip.CAUGHT) {
-      r.append(" Check: ").append(substitute(a, b, x)).append(", not ").append(c)
+      r.append(" Check: ")
+          .append(substitute(a, b, x))
+          .append(", not ")
+          .append(c)
           .append(". Wait, that's wrong. Let me redo it. ");
       x = steps(r, a, b, c, 0);
     }
@@ -35,11 +38,29 @@ final class LinearSolver {
   private static Rational steps(StringBuilder r, long a, long b, long c, long slip) {
     long rhs = c - b + slip;
     if (b > 0) {
-      r.append("Subtract ").append(b).append(" from both sides: ").append(coef(a)).append("x = ")
-          .append(c).append('-').append(b).append(" = ").append(rhs).append(". ");
+      r.append("Subtract ")
+          .append(b)
+          .append(" from both sides: ")
+          .append(coef(a))
+          .append("x = ")
+          .append(c)
+          .append('-')
+          .append(b)
+          .append(" = ")
+          .append(rhs)
+          .append(". ");
     } else if (b < 0) {
-      r.append("Add ").append(-b).append(" to both sides: ").append(coef(a)).append("x = ")
-          .append(c).append('+').append(-b).append(" = ").append(rhs).append(". ");
+      r.append("Add ")
+          .append(-b)
+          .append(" to both sides: ")
+          .append(coef(a))
+          .append("x = ")
+          .append(c)
+          .append('+')
+          .append(-b)
+          .append(" = ")
+          .append(rhs)
+          .append(". ");
     }
     Rational x = new Rational(rhs, a);
     if (a != 1) {

@@ -16,8 +16,8 @@ import java.util.Random;
  * \boxed{}} for the others).
  *
  * <p>Deterministic: each completion's random choices are seeded from the options' seed, the
- * messages, the temperature, the request's {@code seed} field (if any) and the choice index, so
- * the same request always gets the same text. Send a different {@code seed} per sample index when
+ * messages, the temperature, the request's {@code seed} field (if any) and the choice index, so the
+ * same request always gets the same text. Send a different {@code seed} per sample index when
  * sending {@code n = 1} requests repeatedly.
  *
  * <p>Tokens are counted as characters / 4, rounded up (no tokenizer is involved; the counts are for
@@ -39,9 +39,12 @@ public final class LocalTeacher {
   public record Options(
       double slipRate, double catchRate, long seed, int verbosity, boolean reasoningField) {
     public Options {
-      if (slipRate < 0 || slipRate > 1) throw new IllegalArgumentException("slip rate must be in [0, 1]");
-      if (catchRate < 0 || catchRate > 1) throw new IllegalArgumentException("catch rate must be in [0, 1]");
-      if (verbosity < 0 || verbosity > 2) throw new IllegalArgumentException("verbosity must be 0, 1 or 2");
+      if (slipRate < 0 || slipRate > 1)
+        throw new IllegalArgumentException("slip rate must be in [0, 1]");
+      if (catchRate < 0 || catchRate > 1)
+        throw new IllegalArgumentException("catch rate must be in [0, 1]");
+      if (verbosity < 0 || verbosity > 2)
+        throw new IllegalArgumentException("verbosity must be 0, 1 or 2");
     }
 
     public static Options defaults() {
@@ -119,10 +122,12 @@ public final class LocalTeacher {
       if (slip == Slip.LANGUAGE_SWITCH) reasoning = reasoning + " " + LANGUAGE_SWITCH;
       finalText = format(task.get(), request, n.answer());
     }
-    return render(reasoning, finalText, slip == Slip.UNCLOSED_THINK && task.isPresent(), request.maxTokens());
+    return render(
+        reasoning, finalText, slip == Slip.UNCLOSED_THINK && task.isPresent(), request.maxTokens());
   }
 
-  private Completion render(String reasoning, String finalText, boolean unclosed, Integer maxTokens) {
+  private Completion render(
+      String reasoning, String finalText, boolean unclosed, Integer maxTokens) {
     String content;
     String reasoningOut = null;
     if (options.reasoningField()) {
@@ -156,7 +161,8 @@ public final class LocalTeacher {
 
   private static Narration solve(Task task, Narration.Style style) {
     if (task instanceof Task.Countdown) return CountdownSolver.solve((Task.Countdown) task, style);
-    if (task instanceof Task.Arithmetic) return ArithmeticSolver.solve((Task.Arithmetic) task, style);
+    if (task instanceof Task.Arithmetic)
+      return ArithmeticSolver.solve((Task.Arithmetic) task, style);
     return LinearSolver.solve((Task.Linear) task, style);
   }
 

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The local teacher over HTTP, speaking the OpenAI chat-completions protocol like vLLM or
- * SGLang: {@code POST /v1/chat/completions} (streaming and not, any {@code n}, usage counted as
- * characters / 4), {@code GET /v1/models} and {@code GET /health}. Binds to 127.0.0.1 by default;
- * port 0 picks a free port ({@link #port()} reports it). Any model name is accepted and echoed.
+ * The local teacher over HTTP, speaking the OpenAI chat-completions protocol like vLLM or SGLang:
+ * {@code POST /v1/chat/completions} (streaming and not, any {@code n}, usage counted as characters
+ * / 4), {@code GET /v1/models} and {@code GET /health}. Binds to 127.0.0.1 by default; port 0 picks
+ * a free port ({@link #port()} reports it). Any model name is accepted and echoed.
  *
  * <p>For tests it can inject faults ({@link Faults}), decided per request body and attempt from a
  * seed, so a run is reproducible whatever the client's concurrency. It also counts what it served
@@ -79,7 +79,8 @@ public final class LocalTeacherServer implements AutoCloseable {
   private final Map<String, AtomicInteger> servedByBody = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> faultCounts = new ConcurrentHashMap<>();
 
-  private LocalTeacherServer(HttpServer server, ExecutorService executor, LocalTeacher teacher, Faults faults) {
+  private LocalTeacherServer(
+      HttpServer server, ExecutorService executor, LocalTeacher teacher, Faults faults) {
     this.server = server;
     this.executor = executor;
     this.teacher = teacher;
@@ -102,7 +103,8 @@ public final class LocalTeacherServer implements AutoCloseable {
     http.createContext("/v1/chat/completions", s::chat);
     http.createContext("/v1/models", s::models);
     http.createContext("/health", s::health);
-    http.createContext("/", ex -> s.sendError(ex, 404, "not_found", "no route " + ex.getRequestURI().getPath()));
+    http.createContext(
+        "/", ex -> s.sendError(ex, 404, "not_found", "no route " + ex.getRequestURI().getPath()));
     http.start();
     return s;
   }
@@ -131,7 +133,9 @@ public final class LocalTeacherServer implements AutoCloseable {
     return completions.get();
   }
 
-  /** Request bodies that got a full 200 answer more than once (0 for a client that resumes right). */
+  /**
+   * Request bodies that got a full 200 answer more than once (0 for a client that resumes right).
+   */
   public long bodiesServedMoreThanOnce() {
     return servedByBody.values().stream().filter(c -> c.get() > 1).count();
   }
@@ -175,7 +179,8 @@ public final class LocalTeacherServer implements AutoCloseable {
         return;
       }
       byte[] raw = ex.getRequestBody().readAllBytes();
-      String bodyKey = HexFormat.of().formatHex(LocalTeacher.sha256(new String(raw, StandardCharsets.UTF_8)));
+      String bodyKey =
+          HexFormat.of().formatHex(LocalTeacher.sha256(new String(raw, StandardCharsets.UTF_8)));
       ChatRequest request;
       JsonNode json;
       try {
@@ -186,9 +191,11 @@ public final class LocalTeacherServer implements AutoCloseable {
         return;
       }
       if (faults.latencyMillis() > 0) Thread.sleep(faults.latencyMillis());
-      int attempt = attemptsByBody.computeIfAbsent(bodyKey, k -> new AtomicInteger()).incrementAndGet();
+      int attempt =
+          attemptsByBody.computeIfAbsent(bodyKey, k -> new AtomicInteger()).incrementAndGet();
       String fault = drawFault(bodyKey, attempt);
-      if (fault != null) faultCounts.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
+      if (fault != null)
+        faultCounts.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
       if ("429".equals(fault)) {
         ex.getResponseHeaders().set("Retry-After", Integer.toString(faults.retryAfterSeconds()));
         sendError(ex, 429, "rate_limit_error", "rate limit reached, retry later");
@@ -231,8 +238,10 @@ public final class LocalTeacherServer implements AutoCloseable {
     double total = faults.rate429() + faults.rate500() + faults.rateDrop() + faults.rateMalformed();
     if (total <= 0) return null;
     // SplittableRandom mixes its seed, so neighbouring attempts draw independent values
-    long mixed = faults.seed() ^ Long.parseUnsignedLong(bodyKey.substring(0, 15), 16)
-        ^ (attempt * 0x9E3779B97F4A7C15L);
+    long mixed =
+        faults.seed()
+            ^ Long.parseUnsignedLong(bodyKey.substring(0, 15), 16)
+            ^ (attempt * 0x9E3779B97F4A7C15L);
     double u = new java.util.SplittableRandom(mixed).nextDouble();
     if ((u -= faults.rate429()) < 0) return "429";
     if ((u -= faults.rate500()) < 0) return "500";
@@ -241,16 +250,20 @@ public final class LocalTeacherServer implements AutoCloseable {
     return null;
   }
 
-  private ObjectNode responseJson(ChatRequest request, String id, List<LocalTeacher.Completion> choices) {
+  private ObjectNode responseJson(
+      ChatRequest request, String id, List<LocalTeacher.Completion> choices) {
     ObjectNode root = ChatCodec.JSON.createObjectNode();
-    root.put("id", id).put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000);
+    root.put("id", id)
+        .put("object", "chat.completion")
+        .put("created", System.currentTimeMillis() / 1000);
     root.put("model", request.model());
     ArrayNode arr = root.putArray("choices");
     int completionTokens = 0;
     for (int i = 0; i < choices.size(); i++) {
       LocalTeacher.Completion c = choices.get(i);
       ObjectNode choice = arr.addObject().put("index", i);
-      ObjectNode message = choice.putObject("message").put("role", "assistant").put("content", c.content());
+      ObjectNode message =
+          choice.putObject("message").put("role", "assistant").put("content", c.content());
       if (c.reasoning() != null) message.put("reasoning_content", c.reasoning());
       choice.put("finish_reason", c.finishReason());
       completionTokens += c.tokens();
@@ -302,7 +315,8 @@ public final class LocalTeacherServer implements AutoCloseable {
           throw new IOException("injected dropped connection mid-stream");
         }
         if ("malformed".equals(fault) && ++events == 3) {
-          out.write("data: {\"choices\": [{\"delta\": {\"cont\n\n".getBytes(StandardCharsets.UTF_8));
+          out.write(
+              "data: {\"choices\": [{\"delta\": {\"cont\n\n".getBytes(StandardCharsets.UTF_8));
           continue;
         }
         ObjectNode ev = chunk(id, created, request, i);
@@ -310,7 +324,11 @@ public final class LocalTeacherServer implements AutoCloseable {
         event(out, ev);
       }
       ObjectNode last = chunkRoot(id, created, request);
-      last.putArray("choices").addObject().put("index", i).put("finish_reason", c.finishReason()).putObject("delta");
+      last.putArray("choices")
+          .addObject()
+          .put("index", i)
+          .put("finish_reason", c.finishReason())
+          .putObject("delta");
       event(out, last);
     }
     if ("drop".equals(fault)) {
@@ -333,13 +351,17 @@ public final class LocalTeacherServer implements AutoCloseable {
 
   private static List<String> pieces(String text) {
     List<String> out = new java.util.ArrayList<>();
-    for (int i = 0; i < text.length(); i += 32) out.add(text.substring(i, Math.min(text.length(), i + 32)));
+    for (int i = 0; i < text.length(); i += 32)
+      out.add(text.substring(i, Math.min(text.length(), i + 32)));
     return out;
   }
 
   private static ObjectNode chunkRoot(String id, long created, ChatRequest request) {
     ObjectNode root = ChatCodec.JSON.createObjectNode();
-    root.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", request.model());
+    root.put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created)
+        .put("model", request.model());
     return root;
   }
 
@@ -360,7 +382,8 @@ public final class LocalTeacherServer implements AutoCloseable {
     out.write(("data: " + ChatCodec.write(root) + "\n\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  private void sendError(HttpExchange ex, int status, String type, String message) throws IOException {
+  private void sendError(HttpExchange ex, int status, String type, String message)
+      throws IOException {
     ObjectNode root = ChatCodec.JSON.createObjectNode();
     root.putObject("error").put("message", message).put("type", type).put("code", status);
     sendJson(ex, status, ChatCodec.write(root));
@@ -370,8 +393,8 @@ public final class LocalTeacherServer implements AutoCloseable {
   private final java.util.Set<HttpExchange> counted = ConcurrentHashMap.newKeySet();
 
   /**
-   * Leaves the in-flight count just before the last bytes go out: the client can only send its
-   * next request after reading them, so the count never shows overlap the client did not cause.
+   * Leaves the in-flight count just before the last bytes go out: the client can only send its next
+   * request after reading them, so the count never shows overlap the client did not cause.
    */
   private void leaveInFlight(HttpExchange ex) {
     if (counted.remove(ex)) inFlight.decrementAndGet();

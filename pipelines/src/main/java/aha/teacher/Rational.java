@@ -1,6 +1,8 @@
 package aha.teacher;
 
-/** An exact fraction in lowest terms with a positive denominator (Countdown needs exact division). */
+/**
+ * An exact fraction in lowest terms with a positive denominator (Countdown needs exact division).
+ */
 record Rational(long num, long den) implements Comparable<Rational> {
   Rational {
     if (den == 0) throw new ArithmeticException("zero denominator");
@@ -37,7 +39,8 @@ record Rational(long num, long den) implements Comparable<Rational> {
   }
 
   Rational plus(Rational o) {
-    return new Rational(Math.addExact(Math.multiplyExact(num, o.den), Math.multiplyExact(o.num, den)),
+    return new Rational(
+        Math.addExact(Math.multiplyExact(num, o.den), Math.multiplyExact(o.num, den)),
         Math.multiplyExact(den, o.den));
   }
 

@@ -3,8 +3,8 @@ package aha.teacher;
 import java.util.Random;
 
 /**
- * The mistake, if any, the local teacher makes in one completion. Slips give rejection sampling real
- * work: wrong answers to drop, broken formats to catch, and caught slips that show the "Wait,
+ * The mistake, if any, the local teacher makes in one completion. Slips give rejection sampling
+ * real work: wrong answers to drop, broken formats to catch, and caught slips that show the "Wait,
  * that's wrong" reflection R1 is known for.
  */
 enum Slip {
@@ -21,8 +21,8 @@ enum Slip {
   LANGUAGE_SWITCH;
 
   /**
-   * Draws a slip: none with probability {@code 1 - rate}; otherwise an arithmetic slip (70%,
-   * caught with probability {@code catchRate}), a wrong final answer, an unclosed think block or a
+   * Draws a slip: none with probability {@code 1 - rate}; otherwise an arithmetic slip (70%, caught
+   * with probability {@code catchRate}), a wrong final answer, an unclosed think block or a
    * language switch (10% each).
    */
   static Slip draw(Random rng, double rate, double catchRate) {

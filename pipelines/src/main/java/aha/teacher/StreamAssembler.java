@@ -64,7 +64,8 @@ final class StreamAssembler {
     List<Choice> out = new ArrayList<>();
     choices.forEach(
         (index, b) ->
-            out.add(Choice.of(index, b.content.toString(), b.reasoning.toString(), b.finishReason)));
+            out.add(
+                Choice.of(index, b.content.toString(), b.reasoning.toString(), b.finishReason)));
     return new ChatResponse(id, model, out, usage);
   }
 

@@ -30,7 +30,8 @@ sealed interface Task {
           "numbers\\s*\\[\\s*(\\d+(?:\\s*,\\s*\\d+)+)\\s*\\].*?equals\\s+(-?\\d+)",
           Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   Pattern COUNTDOWN_SHORT =
-      Pattern.compile("\\bUse\\s+(\\d+(?:\\s+\\d+)+)\\s+to\\s+make\\s+(-?\\d+)", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "\\bUse\\s+(\\d+(?:\\s+\\d+)+)\\s+to\\s+make\\s+(-?\\d+)", Pattern.CASE_INSENSITIVE);
   Pattern ARITHMETIC =
       Pattern.compile("Calculate\\s+(-?\\d+)\\s*([-+*×])\\s*(-?\\d+)", Pattern.CASE_INSENSITIVE);
   Pattern LINEAR =

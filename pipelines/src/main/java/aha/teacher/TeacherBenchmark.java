@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * table rows for {@code make bench}:
  *
  * <ul>
- *   <li>client overhead: completions/s against an instant server (no latency; the server's work
- *       is one tiny arithmetic problem, and it shares the CPU cores with the client)
+ *   <li>client overhead: completions/s against an instant server (no latency; the server's work is
+ *       one tiny arithmetic problem, and it shares the CPU cores with the client)
  *   <li>latency hiding: completions/s against a server with a fixed latency, as a fraction of that
  *       server's capacity at the client's concurrency ({@code concurrency / latency})
  * </ul>
@@ -42,7 +42,12 @@ public final class TeacherBenchmark {
       double rate = run(concurrency, latencyMs, latencyN, stream);
       System.out.printf(
           "| teacher client, %d ms fixed-latency server, %s, concurrency %d | %.0f completions/s = %.1f%% of the ideal %.0f/s |%n",
-          latencyMs, stream ? "streaming" : "non-streaming", concurrency, rate, 100 * rate / ideal, ideal);
+          latencyMs,
+          stream ? "streaming" : "non-streaming",
+          concurrency,
+          rate,
+          100 * rate / ideal,
+          ideal);
     }
   }
 
@@ -50,7 +55,8 @@ public final class TeacherBenchmark {
   static double run(int concurrency, long latencyMs, int n, boolean stream) throws Exception {
     LocalTeacher teacher = new LocalTeacher(LocalTeacher.Options.defaults().withVerbosity(0));
     try (LocalTeacherServer server =
-            LocalTeacherServer.start("127.0.0.1", 0, teacher, LocalTeacherServer.Faults.latency(latencyMs));
+            LocalTeacherServer.start(
+                "127.0.0.1", 0, teacher, LocalTeacherServer.Faults.latency(latencyMs));
         TeacherClient client =
             new TeacherClient(
                 TeacherClientConfig.defaults(server.baseUrl(), null)

@@ -75,8 +75,8 @@ public final class TeacherClient implements AutoCloseable {
   }
 
   /**
-   * A client reading the API key through {@code environment} (tests pass a map lookup, since a
-   * JVM cannot set its own environment).
+   * A client reading the API key through {@code environment} (tests pass a map lookup, since a JVM
+   * cannot set its own environment).
    *
    * @throws BadInputException when {@code api_key_env} names a variable that is unset or empty
    */
@@ -127,8 +127,8 @@ public final class TeacherClient implements AutoCloseable {
 
   /**
    * Sends a request; the future completes with the response, or with a {@link TeacherException}
-   * when the status is not retryable or attempts run out. Blocks while {@code max_pending}
-   * requests are unfinished.
+   * when the status is not retryable or attempts run out. Blocks while {@code max_pending} requests
+   * are unfinished.
    */
   public CompletableFuture<ChatResponse> submit(ChatRequest request) {
     if (closed) throw new IllegalStateException("the teacher client is closed");
@@ -249,7 +249,9 @@ public final class TeacherClient implements AutoCloseable {
         succeed(a, r);
       } else if (code == 408 || code == 429 || code >= 500) {
         RetryCause cause =
-            code == 408 ? RetryCause.HTTP_408 : code == 429 ? RetryCause.HTTP_429 : RetryCause.HTTP_5XX;
+            code == 408
+                ? RetryCause.HTTP_408
+                : code == 429 ? RetryCause.HTTP_429 : RetryCause.HTTP_5XX;
         String message = "HTTP " + code + ": " + serverMessage(safeBody(response));
         Optional<Duration> after =
             Backoff.parseRetryAfter(response.header("Retry-After"), Instant.now());
@@ -271,11 +273,15 @@ public final class TeacherClient implements AutoCloseable {
     } catch (MalformedResponseException e) {
       retryOrFail(a, RetryCause.MALFORMED_RESPONSE, e.getMessage(), code, Optional.empty());
     } catch (StreamErrorException e) {
-      retryOrFail(a, RetryCause.STREAM_ERROR, "error event in stream: " + redact(e.getMessage()),
-          code, Optional.empty());
-    } catch (IOException e) {
-      retryOrFail(a, causeOf(e), "reading the response failed: " + describe(e), code,
+      retryOrFail(
+          a,
+          RetryCause.STREAM_ERROR,
+          "error event in stream: " + redact(e.getMessage()),
+          code,
           Optional.empty());
+    } catch (IOException e) {
+      retryOrFail(
+          a, causeOf(e), "reading the response failed: " + describe(e), code, Optional.empty());
     } catch (RuntimeException e) {
       counters.add(RetryCounters.FAILED, 1);
       a.future.completeExceptionally(e);
@@ -307,7 +313,11 @@ public final class TeacherClient implements AutoCloseable {
       counters.add(RetryCounters.FAILED, 1);
       a.future.completeExceptionally(
           new TeacherException(
-              "teacher at " + config.baseUrl() + " failed after " + a.attempt + " attempts; last: "
+              "teacher at "
+                  + config.baseUrl()
+                  + " failed after "
+                  + a.attempt
+                  + " attempts; last: "
                   + message,
               status,
               a.attempt,

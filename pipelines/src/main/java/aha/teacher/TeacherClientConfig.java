@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param baseUrl the API root ending in {@code /v1}, e.g. {@code https://api.deepseek.com/v1} or
  *     {@code http://127.0.0.1:8000/v1}; the client posts to {@code baseUrl + "/chat/completions"}
- * @param apiKeyEnv the environment variable holding the API key, or {@code null} for none (a
- *     local server). The key itself is never part of any config, log or message.
+ * @param apiKeyEnv the environment variable holding the API key, or {@code null} for none (a local
+ *     server). The key itself is never part of any config, log or message.
  * @param maxInFlight HTTP calls in flight at once, over all hosts
  * @param maxPerHost HTTP calls in flight at once to one host
  * @param maxPending requests accepted but not finished (in flight, queued or waiting to retry);
@@ -66,20 +66,50 @@ public record TeacherClientConfig(
 
   public TeacherClientConfig withConcurrency(int inFlight, int perHost, int pending) {
     return new TeacherClientConfig(
-        baseUrl, apiKeyEnv, inFlight, perHost, pending, maxAttempts, initialBackoff, maxBackoff,
-        maxRetryAfter, connectTimeout, readTimeout, callTimeout);
+        baseUrl,
+        apiKeyEnv,
+        inFlight,
+        perHost,
+        pending,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        maxRetryAfter,
+        connectTimeout,
+        readTimeout,
+        callTimeout);
   }
 
   public TeacherClientConfig withRetries(int attempts, Duration initial, Duration max) {
     return new TeacherClientConfig(
-        baseUrl, apiKeyEnv, maxInFlight, maxPerHost, maxPending, attempts, initial, max,
-        maxRetryAfter, connectTimeout, readTimeout, callTimeout);
+        baseUrl,
+        apiKeyEnv,
+        maxInFlight,
+        maxPerHost,
+        maxPending,
+        attempts,
+        initial,
+        max,
+        maxRetryAfter,
+        connectTimeout,
+        readTimeout,
+        callTimeout);
   }
 
   public TeacherClientConfig withTimeouts(Duration connect, Duration read, Duration call) {
     return new TeacherClientConfig(
-        baseUrl, apiKeyEnv, maxInFlight, maxPerHost, maxPending, maxAttempts, initialBackoff,
-        maxBackoff, maxRetryAfter, connect, read, call);
+        baseUrl,
+        apiKeyEnv,
+        maxInFlight,
+        maxPerHost,
+        maxPending,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        maxRetryAfter,
+        connect,
+        read,
+        call);
   }
 
   private static void require(boolean ok, String message) {

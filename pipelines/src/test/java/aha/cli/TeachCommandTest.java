@@ -23,11 +23,15 @@ class TeachCommandTest {
     CompletableFuture<Integer> exit;
     String url;
     try {
-      exit = CompletableFuture.supplyAsync(
-          () -> Main.execute("teach", "serve", "--port", "0", "--seed", "7", "--max-seconds", "20"));
+      exit =
+          CompletableFuture.supplyAsync(
+              () ->
+                  Main.execute(
+                      "teach", "serve", "--port", "0", "--seed", "7", "--max-seconds", "20"));
       long deadline = System.nanoTime() + 10_000_000_000L;
       Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/v1").matcher("");
-      while (!m.reset(captured.toString(StandardCharsets.UTF_8)).find() && System.nanoTime() < deadline) {
+      while (!m.reset(captured.toString(StandardCharsets.UTF_8)).find()
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       url = m.group();
@@ -35,7 +39,12 @@ class TeachCommandTest {
       System.setOut(original);
     }
     try (TeacherClient client = new TeacherClient(TeacherClientConfig.defaults(url, null))) {
-      String content = client.complete(ChatRequest.of(LocalTeacher.MODEL, "Use 3 8 6 to make 16.")).choices().get(0).content();
+      String content =
+          client
+              .complete(ChatRequest.of(LocalTeacher.MODEL, "Use 3 8 6 to make 16."))
+              .choices()
+              .get(0)
+              .content();
       assertThat(content).endsWith("<answer>(6/3)*8</answer>");
     }
     assertThat(exit.isDone()).isFalse();
@@ -46,7 +55,8 @@ class TeachCommandTest {
     assertThat(Main.execute("teach", "serve", "--slip-rate", "1.5")).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(Main.execute("teach", "serve", "--verbosity", "5")).isEqualTo(Main.EXIT_BAD_INPUT);
     assertThat(Main.execute("teach", "serve", "--port", "70000")).isEqualTo(Main.EXIT_BAD_INPUT);
-    assertThat(Main.execute("teach", "serve", "--fault-500", "0.7", "--fault-drop", "0.7")).isEqualTo(Main.EXIT_BAD_INPUT);
+    assertThat(Main.execute("teach", "serve", "--fault-500", "0.7", "--fault-drop", "0.7"))
+        .isEqualTo(Main.EXIT_BAD_INPUT);
   }
 
   @Test

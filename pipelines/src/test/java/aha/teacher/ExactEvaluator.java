@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The tests' own exact check of Countdown answers, independent of the teacher's search: a
- * recursive-descent evaluator over fractions of BigIntegers, and a brute force that decides
- * whether a problem has any solution at all.
+ * recursive-descent evaluator over fractions of BigIntegers, and a brute force that decides whether
+ * a problem has any solution at all.
  */
 final class ExactEvaluator {
   /** A fraction num/den, den > 0, not necessarily reduced. */

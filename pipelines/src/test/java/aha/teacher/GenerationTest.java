@@ -19,16 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerationTest {
   @TempDir Path dir;
 
-  static final LocalTeacher TEACHER = new LocalTeacher(LocalTeacher.Options.defaults().withSlipRate(0.2));
-  static final String SYSTEM = "Think inside <think> </think>, then answer inside <answer> </answer>.";
+  static final LocalTeacher TEACHER =
+      new LocalTeacher(LocalTeacher.Options.defaults().withSlipRate(0.2));
+  static final String SYSTEM =
+      "Think inside <think> </think>, then answer inside <answer> </answer>.";
 
   static Map<String, List<ChatMessage>> problems(int count) {
     Map<String, List<ChatMessage>> out = new java.util.LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       String text =
           i % 3 == 0
-              ? "Use " + (2 + i % 9) + " " + (3 + i % 7) + " " + (1 + i % 5) + " to make " + (4 + i % 13) + "."
-              : i % 3 == 1 ? "Calculate " + (1000 + 37 * i) + " - " + (500 + 11 * i) + "." : "Solve for x: " + (1 + i % 6) + "x - " + i + " = " + (5 * (1 + i % 6) - i) + ".";
+              ? "Use "
+                  + (2 + i % 9)
+                  + " "
+                  + (3 + i % 7)
+                  + " "
+                  + (1 + i % 5)
+                  + " to make "
+                  + (4 + i % 13)
+                  + "."
+              : i % 3 == 1
+                  ? "Calculate " + (1000 + 37 * i) + " - " + (500 + 11 * i) + "."
+                  : "Solve for x: "
+                      + (1 + i % 6)
+                      + "x - "
+                      + i
+                      + " = "
+                      + (5 * (1 + i % 6) - i)
+                      + ".";
       out.put("p" + i, List.of(ChatMessage.system(SYSTEM), ChatMessage.user(text)));
     }
     return out;
@@ -36,7 +54,16 @@ class GenerationTest {
 
   static Generation.Settings settings(boolean nPerRequest, long maxRequests) {
     return new Generation.Settings(
-        LocalTeacher.MODEL, 3, nPerRequest, 0.8, 0.95, 512, Map.of("seed", 100), false, true, maxRequests);
+        LocalTeacher.MODEL,
+        3,
+        nPerRequest,
+        0.8,
+        0.95,
+        512,
+        Map.of("seed", 100),
+        false,
+        true,
+        maxRequests);
   }
 
   static TeacherClient client(LocalTeacherServer server) {
@@ -46,7 +73,8 @@ class GenerationTest {
             .withRetries(10, Duration.ofMillis(2), Duration.ofMillis(20)));
   }
 
-  static Map<String, Generation.Result> runAll(Generation g, Map<String, List<ChatMessage>> problems) {
+  static Map<String, Generation.Result> runAll(
+      Generation g, Map<String, List<ChatMessage>> problems) {
     Map<String, CompletableFuture<Generation.Result>> futures = new java.util.LinkedHashMap<>();
     problems.forEach((id, messages) -> futures.put(id, g.submit(id, messages)));
     Map<String, Generation.Result> out = new HashMap<>();
@@ -66,7 +94,8 @@ class GenerationTest {
     }
     assertThat(reference.values()).allMatch(Generation.Result::ok);
 
-    LocalTeacherServer.Faults faults = new LocalTeacherServer.Faults(0.05, 0, 0.05, 0.05, 0.05, 0, 5);
+    LocalTeacherServer.Faults faults =
+        new LocalTeacherServer.Faults(0.05, 0, 0.05, 0.05, 0.05, 0, 5);
     Path ledgerFile = dir.resolve("ledger.jsonl");
     try (LocalTeacherServer server = LocalTeacherServer.start("127.0.0.1", 0, TEACHER, faults)) {
       // run 1 stops part-way (its budget runs out), then "crashes" mid-write: a torn line
@@ -74,12 +103,19 @@ class GenerationTest {
           Ledger ledger = Ledger.open(ledgerFile, Ledger.Fsync.INTERVAL)) {
         Generation first = new Generation(client, ledger, settings(false, 100));
         Map<String, Generation.Result> partial = runAll(first, problems);
-        assertThat(partial.values()).filteredOn(r -> !r.ok()).isNotEmpty()
+        assertThat(partial.values())
+            .filteredOn(r -> !r.ok())
+            .isNotEmpty()
             .allMatch(r -> r.failure().contains("max_requests") && r.generations().isEmpty());
         assertThat(first.newRequests()).isEqualTo(100);
       }
-      String torn = Ledger.toJson(new Ledger.Entry("k", "p0", 9, new ChatResponse("x", "m", List.of(), null)));
-      Files.write(ledgerFile, torn.substring(0, torn.length() / 2).getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+      String torn =
+          Ledger.toJson(
+              new Ledger.Entry("k", "p0", 9, new ChatResponse("x", "m", List.of(), null)));
+      Files.write(
+          ledgerFile,
+          torn.substring(0, torn.length() / 2).getBytes(StandardCharsets.UTF_8),
+          StandardOpenOption.APPEND);
 
       // run 2 resumes
       Map<String, Generation.Result> resumed;
@@ -115,14 +151,20 @@ class GenerationTest {
         Ledger ledger = Ledger.open(dir.resolve("n.jsonl"), Ledger.Fsync.NEVER)) {
       Generation g = new Generation(client, ledger, settings(true, 0));
       Map<String, Generation.Result> results = runAll(g, problems(12));
-      assertThat(results.values()).allSatisfy(r -> {
-        assertThat(r.ok()).isTrue();
-        assertThat(r.generations()).hasSize(3).extracting(Choice::index).containsExactly(0, 1, 2);
-        assertThat(r.usage()).hasSize(1);
-      });
+      assertThat(results.values())
+          .allSatisfy(
+              r -> {
+                assertThat(r.ok()).isTrue();
+                assertThat(r.generations())
+                    .hasSize(3)
+                    .extracting(Choice::index)
+                    .containsExactly(0, 1, 2);
+                assertThat(r.usage()).hasSize(1);
+              });
       assertThat(server.completionsServed()).isEqualTo(12);
       // warm sampling takes different search paths for some Countdown problems
-      assertThat(results.values()).anyMatch(r -> r.generations().stream().map(Choice::content).distinct().count() > 1);
+      assertThat(results.values())
+          .anyMatch(r -> r.generations().stream().map(Choice::content).distinct().count() > 1);
     }
   }
 
@@ -136,7 +178,9 @@ class GenerationTest {
                     .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(2)));
         Ledger ledger = Ledger.open(dir.resolve("fail.jsonl"), Ledger.Fsync.NEVER)) {
       Generation.Result r =
-          new Generation(client, ledger, settings(false, 0)).submit("p1", problems(2).get("p1")).join();
+          new Generation(client, ledger, settings(false, 0))
+              .submit("p1", problems(2).get("p1"))
+              .join();
       assertThat(r.ok()).isFalse();
       assertThat(r.failure()).contains("HTTP 500").contains("after 2 attempts");
       assertThat(ledger.size()).isZero();

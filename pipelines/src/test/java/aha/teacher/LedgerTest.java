@@ -22,8 +22,14 @@ class LedgerTest {
   static Ledger.Entry entry(int i) {
     ChatRequest r = ChatRequest.of("m", "Calculate " + i + " + 1.");
     String key = RequestKey.of("p" + i, 0, "http://127.0.0.1:1/v1", r);
-    Choice c = new Choice(0, "<think>\nline one\nline \"two\"\n</think>\n\\boxed{" + (i + 1) + "}", "line one", "stop");
-    return new Ledger.Entry(key, "p" + i, 0, new ChatResponse("id" + i, "m", List.of(c), new Usage(3, 4, 7)));
+    Choice c =
+        new Choice(
+            0,
+            "<think>\nline one\nline \"two\"\n</think>\n\\boxed{" + (i + 1) + "}",
+            "line one",
+            "stop");
+    return new Ledger.Entry(
+        key, "p" + i, 0, new ChatResponse("id" + i, "m", List.of(c), new Usage(3, 4, 7)));
   }
 
   static List<Ledger.Entry> readAll(Path file) throws IOException {
@@ -73,13 +79,16 @@ class LedgerTest {
       assertThat(ledger.contains(entry(3).key())).isFalse();
       assertThat(ledger.append(entry(3))).isTrue();
     }
-    assertThat(readAll(file)).extracting(Ledger.Entry::problemId).containsExactly("p0", "p1", "p2", "p3");
+    assertThat(readAll(file))
+        .extracting(Ledger.Entry::problemId)
+        .containsExactly("p0", "p1", "p2", "p3");
   }
 
   @Test
   void damagedLineInTheMiddleIsAnErrorNamingFileAndLine() throws IOException {
     Path file = dir.resolve("ledger.jsonl");
-    Files.writeString(file, Ledger.toJson(entry(0)) + "\n{garbage\n" + Ledger.toJson(entry(1)) + "\n");
+    Files.writeString(
+        file, Ledger.toJson(entry(0)) + "\n{garbage\n" + Ledger.toJson(entry(1)) + "\n");
     assertThatThrownBy(() -> Ledger.open(file, Ledger.Fsync.NEVER))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining(file.toString())
@@ -88,21 +97,28 @@ class LedgerTest {
 
   @Test
   void requestKeyCoversEverySettingButNotTheStreamFlag() {
-    ChatRequest r = ChatRequest.of("deepseek-reasoner", "Calculate 1 + 2.").withSampling(0.6, 0.95, 1024);
+    ChatRequest r =
+        ChatRequest.of("deepseek-reasoner", "Calculate 1 + 2.").withSampling(0.6, 0.95, 1024);
     String url = "https://api.deepseek.com/v1";
     String key = RequestKey.of("p1", 0, url, r);
     assertThat(key).hasSize(64).isEqualTo(RequestKey.of("p1", 0, url, r.withStream(true)));
     assertThat(RequestKey.of("p1", 0, url, r.withExtra("top_k", 20).withExtra("seed", 1)))
         .isEqualTo(RequestKey.of("p1", 0, url, r.withExtra("seed", 1).withExtra("top_k", 20)));
-    assertThat(List.of(
-            RequestKey.of("p2", 0, url, r),
-            RequestKey.of("p1", 1, url, r),
-            RequestKey.of("p1", 0, "http://127.0.0.1:8000/v1", r),
-            RequestKey.of("p1", 0, url, r.withSampling(0.7, 0.95, 1024)),
-            RequestKey.of("p1", 0, url, r.withSampling(0.6, 0.95, 2048)),
-            RequestKey.of("p1", 0, url, r.withN(4)),
-            RequestKey.of("p1", 0, url, r.withExtra("seed", 1)),
-            RequestKey.of("p1", 0, url, new ChatRequest("other-model", r.messages(), 1, 0.6, 0.95, 1024, Map.of(), false))))
+    assertThat(
+            List.of(
+                RequestKey.of("p2", 0, url, r),
+                RequestKey.of("p1", 1, url, r),
+                RequestKey.of("p1", 0, "http://127.0.0.1:8000/v1", r),
+                RequestKey.of("p1", 0, url, r.withSampling(0.7, 0.95, 1024)),
+                RequestKey.of("p1", 0, url, r.withSampling(0.6, 0.95, 2048)),
+                RequestKey.of("p1", 0, url, r.withN(4)),
+                RequestKey.of("p1", 0, url, r.withExtra("seed", 1)),
+                RequestKey.of(
+                    "p1",
+                    0,
+                    url,
+                    new ChatRequest(
+                        "other-model", r.messages(), 1, 0.6, 0.95, 1024, Map.of(), false))))
         .doesNotContain(key)
         .doesNotHaveDuplicates();
   }

@@ -75,7 +75,8 @@ class LocalTeacherTest {
       List<Long> nums = List.of(p[0], p[1], p[2]);
       String text = i % 2 == 0 ? longForm(nums, p[3]) : shortForm(nums, p[3]);
       // half greedy, half warm (a shuffled search order must still find a solution)
-      ChatRequest request = ChatRequest.of("m", text).withSampling(i % 4 < 2 ? 0.0 : 0.8, null, null);
+      ChatRequest request =
+          ChatRequest.of("m", text).withSampling(i % 4 < 2 ? 0.0 : 0.8, null, null);
       String content = EXACT.complete(request).get(0).content();
       String expression = extract(ANSWER, content);
       assertThat(countdownCorrect(expression, nums, p[3]))
@@ -108,7 +109,10 @@ class LocalTeacherTest {
     String direct = ThinkBlock.split(terse.complete(r).get(0).content()).reasoning();
     String narrated = ThinkBlock.split(EXACT.complete(r).get(0).content()).reasoning();
     assertThat(direct).isEqualTo("6/3=2, 2*8=16. Yes!");
-    assertThat(narrated).startsWith("3+8=11, 11+6=17, too big.").contains("Wait, 6/3=2").endsWith("Yes!");
+    assertThat(narrated)
+        .startsWith("3+8=11, 11+6=17, too big.")
+        .contains("Wait, 6/3=2")
+        .endsWith("Yes!");
   }
 
   @Test
@@ -119,7 +123,11 @@ class LocalTeacherTest {
       long a = rng.nextInt(100_000);
       long b = rng.nextInt(i % 3 == 2 ? 1000 : 100_000);
       char op = ops[i % 3];
-      String content = EXACT.complete(ChatRequest.of("m", "Calculate " + a + " " + op + " " + b + ".")).get(0).content();
+      String content =
+          EXACT
+              .complete(ChatRequest.of("m", "Calculate " + a + " " + op + " " + b + "."))
+              .get(0)
+              .content();
       long expected = op == '+' ? a + b : op == '-' ? a - b : a * b;
       assertThat(extract(BOXED, content)).as(content).isEqualTo(Long.toString(expected));
     }
@@ -136,7 +144,11 @@ class LocalTeacherTest {
       String lhs = (a == 1 ? "" : a == -1 ? "-" : Long.toString(a)) + "x";
       if (b > 0) lhs += " + " + b;
       if (b < 0) lhs += " - " + (-b);
-      String content = EXACT.complete(ChatRequest.of("m", "Solve for x: " + lhs + " = " + c + ".")).get(0).content();
+      String content =
+          EXACT
+              .complete(ChatRequest.of("m", "Solve for x: " + lhs + " = " + c + "."))
+              .get(0)
+              .content();
       assertThat(extract(BOXED, content)).as(content).isEqualTo(Long.toString(x));
     }
   }
@@ -149,8 +161,14 @@ class LocalTeacherTest {
             List.of(
                 ChatMessage.system("Put your final answer within \\boxed{}."),
                 ChatMessage.user("Use 3 8 6 to make 16.")),
-            1, 0.0, null, null, null, false);
-    assertThat(extract(BOXED, EXACT.complete(boxedCountdown).get(0).content())).isEqualTo("(6/3)*8");
+            1,
+            0.0,
+            null,
+            null,
+            null,
+            false);
+    assertThat(extract(BOXED, EXACT.complete(boxedCountdown).get(0).content()))
+        .isEqualTo("(6/3)*8");
     ChatRequest taggedMath =
         ChatRequest.of("m", "Calculate 12 + 30. Give the result in <answer> </answer> tags.");
     assertThat(extract(ANSWER, EXACT.complete(taggedMath).get(0).content())).isEqualTo("42");
@@ -175,18 +193,29 @@ class LocalTeacherTest {
       } else if (i % 3 == 1) {
         long a = rng.nextInt(10_000);
         long b = rng.nextInt(10_000);
-        content = sloppy.complete(ChatRequest.of("m", "Calculate " + a + " + " + b + ".")).get(0).content();
+        content =
+            sloppy
+                .complete(ChatRequest.of("m", "Calculate " + a + " + " + b + "."))
+                .get(0)
+                .content();
         correct = Long.toString(a + b).equals(extract(BOXED, content));
       } else {
         long a = 2 + rng.nextInt(9);
         long x = rng.nextInt(20);
         long b = 1 + rng.nextInt(20);
-        content = sloppy.complete(ChatRequest.of("m", "Solve for x: " + a + "x + " + b + " = " + (a * x + b) + ".")).get(0).content();
+        content =
+            sloppy
+                .complete(
+                    ChatRequest.of(
+                        "m", "Solve for x: " + a + "x + " + b + " = " + (a * x + b) + "."))
+                .get(0)
+                .content();
         correct = Long.toString(x).equals(extract(BOXED, content));
       }
       total++;
       if (!correct) wrong++;
-      if (correct && (content.contains("? No, ") || content.contains("Wait, that's wrong"))) caught++;
+      if (correct && (content.contains("? No, ") || content.contains("Wait, that's wrong")))
+        caught++;
     }
     double wrongRate = (double) wrong / total;
     assertThat(wrongRate).isBetween(0.10, 0.50);
@@ -196,7 +225,8 @@ class LocalTeacherTest {
   @Test
   void sameRequestSameTextAndSeedFieldChangesSlips() {
     LocalTeacher sloppy = new LocalTeacher(LocalTeacher.Options.defaults().withSlipRate(0.5));
-    ChatRequest r = ChatRequest.of("m", "Calculate 4821 + 3977.").withSampling(0.6, 0.95, null).withN(4);
+    ChatRequest r =
+        ChatRequest.of("m", "Calculate 4821 + 3977.").withSampling(0.6, 0.95, null).withN(4);
     List<LocalTeacher.Completion> first = sloppy.complete(r);
     List<LocalTeacher.Completion> again = new LocalTeacher(sloppy.options()).complete(r);
     assertThat(again).isEqualTo(first);
@@ -213,12 +243,14 @@ class LocalTeacherTest {
     LocalTeacher.Completion c = EXACT.complete(r).get(0);
     assertThat(c.finishReason()).isEqualTo("length");
     assertThat(c.content()).hasSize(40);
-    assertThat(EXACT.complete(r.withSampling(null, null, null)).get(0).finishReason()).isEqualTo("stop");
+    assertThat(EXACT.complete(r.withSampling(null, null, null)).get(0).finishReason())
+        .isEqualTo("stop");
   }
 
   @Test
   void unknownProblemGetsAPoliteStop() {
-    LocalTeacher.Completion c = EXACT.complete(ChatRequest.of("m", "Write a poem about autumn.")).get(0);
+    LocalTeacher.Completion c =
+        EXACT.complete(ChatRequest.of("m", "Write a poem about autumn.")).get(0);
     assertThat(c.finishReason()).isEqualTo("stop");
     assertThat(ThinkBlock.split(c.content()).answer()).contains("cannot solve this problem");
   }
@@ -227,7 +259,8 @@ class LocalTeacherTest {
   void parsesTheSharedDatasetWordingAndTheShortForm() {
     assertThat(Task.parse(longForm(List.of(15L, 44L, 79L), 50)))
         .contains(new Task.Countdown(List.of(15, 44, 79), 50));
-    assertThat(Task.parse("Use 8 15 15 to make 9.")).contains(new Task.Countdown(List.of(8, 15, 15), 9));
+    assertThat(Task.parse("Use 8 15 15 to make 9."))
+        .contains(new Task.Countdown(List.of(8, 15, 15), 9));
     assertThat(Task.parse("Calculate 347 - 589.")).contains(new Task.Arithmetic(347, '-', 589));
     assertThat(Task.parse("Solve for x: 3x - 5 = 10.")).contains(new Task.Linear(3, -5, 10));
     assertThat(Task.parse("Solve for x: -x + 4 = -2.")).contains(new Task.Linear(-1, 4, -2));

@@ -28,8 +28,18 @@ class TeacherClientLocalTest {
   private static ChatRequest problem(int i) {
     String text =
         i % 3 == 0
-            ? "Use " + (2 + i % 7) + " " + (3 + i % 5) + " " + (1 + i % 4) + " to make " + (5 + i % 11) + "."
-            : i % 3 == 1 ? "Calculate " + (100 + i * 7) + " * " + (13 + i) + "." : "Solve for x: " + (2 + i % 5) + "x + " + i + " = " + ((2 + i % 5) * 4 + i) + ".";
+            ? "Use "
+                + (2 + i % 7)
+                + " "
+                + (3 + i % 5)
+                + " "
+                + (1 + i % 4)
+                + " to make "
+                + (5 + i % 11)
+                + "."
+            : i % 3 == 1
+                ? "Calculate " + (100 + i * 7) + " * " + (13 + i) + "."
+                : "Solve for x: " + (2 + i % 5) + "x + " + i + " = " + ((2 + i % 5) * 4 + i) + ".";
     return ChatRequest.of(LocalTeacher.MODEL, text).withSampling(0.6, 0.95, 1024);
   }
 
@@ -52,14 +62,16 @@ class TeacherClientLocalTest {
         assertThat(plain.usage().promptTokens()).isEqualTo(LocalTeacher.promptTokens(r));
         assertThat(plain.choices()).extracting(Choice::finishReason).containsOnly("stop");
         // what the server sent is what the teacher wrote
-        assertThat(plain.choices().get(0).content()).isEqualTo(teacher.complete(r).get(0).content());
+        assertThat(plain.choices().get(0).content())
+            .isEqualTo(teacher.complete(r).get(0).content());
       }
     }
   }
 
   @Test
   void reasoningContentFieldTravelsInBothModes() throws Exception {
-    LocalTeacher teacher = new LocalTeacher(LocalTeacher.Options.defaults().withReasoningField(true));
+    LocalTeacher teacher =
+        new LocalTeacher(LocalTeacher.Options.defaults().withReasoningField(true));
     try (LocalTeacherServer server = LocalTeacherServer.start(teacher);
         TeacherClient client = clientFor(server, 2)) {
       ChatRequest r = ChatRequest.of(LocalTeacher.MODEL, "Calculate 347 + 589.");
@@ -67,16 +79,20 @@ class TeacherClientLocalTest {
       ChatResponse streamed = client.complete(r.withStream(true));
       Choice c = plain.choices().get(0);
       assertThat(c.content()).isEqualTo("\\boxed{936}");
-      assertThat(c.reasoning()).startsWith("7+9=16, write 6 carry 1.").contains("Check: 936-589=347");
+      assertThat(c.reasoning())
+          .startsWith("7+9=16, write 6 carry 1.")
+          .contains("Check: 936-589=347");
       assertThat(streamed.choices()).isEqualTo(plain.choices());
     }
   }
 
   @Test
   void maxTokensGivesFinishReasonLength() throws Exception {
-    try (LocalTeacherServer server = LocalTeacherServer.start(new LocalTeacher(LocalTeacher.Options.defaults()));
+    try (LocalTeacherServer server =
+            LocalTeacherServer.start(new LocalTeacher(LocalTeacher.Options.defaults()));
         TeacherClient client = clientFor(server, 2)) {
-      ChatRequest r = ChatRequest.of(LocalTeacher.MODEL, "Calculate 347 * 589.").withSampling(null, null, 8);
+      ChatRequest r =
+          ChatRequest.of(LocalTeacher.MODEL, "Calculate 347 * 589.").withSampling(null, null, 8);
       for (ChatRequest each : List.of(r, r.withStream(true))) {
         Choice c = client.complete(each).choices().get(0);
         assertThat(c.finishReason()).isEqualTo("length");
@@ -87,24 +103,31 @@ class TeacherClientLocalTest {
 
   @Test
   void modelsHealthAndBadRequests() throws Exception {
-    try (LocalTeacherServer server = LocalTeacherServer.start(new LocalTeacher(LocalTeacher.Options.defaults()));
+    try (LocalTeacherServer server =
+            LocalTeacherServer.start(new LocalTeacher(LocalTeacher.Options.defaults()));
         TeacherClient client = clientFor(server, 2)) {
       OkHttpClient http = new OkHttpClient();
       String root = "http://127.0.0.1:" + server.port();
-      try (Response models = http.newCall(new Request.Builder().url(root + "/v1/models").build()).execute()) {
+      try (Response models =
+          http.newCall(new Request.Builder().url(root + "/v1/models").build()).execute()) {
         assertThat(models.code()).isEqualTo(200);
-        assertThat(models.body().string()).contains("\"id\":\"" + LocalTeacher.MODEL + "\"", "\"object\":\"list\"");
+        assertThat(models.body().string())
+            .contains("\"id\":\"" + LocalTeacher.MODEL + "\"", "\"object\":\"list\"");
       }
-      try (Response health = http.newCall(new Request.Builder().url(root + "/health").build()).execute()) {
+      try (Response health =
+          http.newCall(new Request.Builder().url(root + "/health").build()).execute()) {
         assertThat(health.code()).isEqualTo(200);
       }
       RequestBody junk = RequestBody.create("{not json", MediaType.get("application/json"));
-      try (Response bad = http.newCall(new Request.Builder().url(root + "/v1/chat/completions").post(junk).build()).execute()) {
+      try (Response bad =
+          http.newCall(new Request.Builder().url(root + "/v1/chat/completions").post(junk).build())
+              .execute()) {
         assertThat(bad.code()).isEqualTo(400);
         assertThat(bad.body().string()).contains("invalid_request_error");
       }
       // a 400 through the client is not retried
-      ChatRequest zeroTokens = ChatRequest.of(LocalTeacher.MODEL, "Calculate 1 + 1.").withSampling(null, null, 0);
+      ChatRequest zeroTokens =
+          ChatRequest.of(LocalTeacher.MODEL, "Calculate 1 + 1.").withSampling(null, null, 0);
       assertThatThrownBy(() -> client.complete(zeroTokens))
           .isInstanceOf(TeacherException.class)
           .hasMessageContaining("HTTP 400")
@@ -119,7 +142,8 @@ class TeacherClientLocalTest {
   void neverMoreThanTheLimitInFlightAtTheServer() throws Exception {
     LocalTeacher teacher = new LocalTeacher(LocalTeacher.Options.defaults());
     try (LocalTeacherServer server =
-            LocalTeacherServer.start("127.0.0.1", 0, teacher, LocalTeacherServer.Faults.latency(40));
+            LocalTeacherServer.start(
+                "127.0.0.1", 0, teacher, LocalTeacherServer.Faults.latency(40));
         TeacherClient client = clientFor(server, 6)) {
       List<CompletableFuture<ChatResponse>> futures = new ArrayList<>();
       for (int i = 0; i < 90; i++) futures.add(client.submit(problem(i).withStream(i % 2 == 0)));
@@ -132,7 +156,8 @@ class TeacherClientLocalTest {
   @Test
   void everyProblemCompletesUnderTwentyPercentInjectedFaults() throws Exception {
     LocalTeacher teacher = new LocalTeacher(LocalTeacher.Options.defaults());
-    LocalTeacherServer.Faults faults = new LocalTeacherServer.Faults(0.05, 0, 0.05, 0.05, 0.05, 0, 99);
+    LocalTeacherServer.Faults faults =
+        new LocalTeacherServer.Faults(0.05, 0, 0.05, 0.05, 0.05, 0, 99);
     try (LocalTeacherServer server = LocalTeacherServer.start("127.0.0.1", 0, teacher, faults);
         TeacherClient client = clientFor(server, 8)) {
       List<ChatRequest> requests = new ArrayList<>();
@@ -152,8 +177,10 @@ class TeacherClientLocalTest {
       assertThat(counters.get(RetryCounters.FAILED)).isZero();
       // every kind of fault happened and was retried under its own cause
       assertThat(server.faultsInjected()).containsKeys("429", "500", "drop", "malformed");
-      assertThat(counters.retries(RetryCounters.RetryCause.HTTP_429)).isEqualTo(server.faultsInjected().get("429"));
-      assertThat(counters.retries(RetryCounters.RetryCause.HTTP_5XX)).isEqualTo(server.faultsInjected().get("500"));
+      assertThat(counters.retries(RetryCounters.RetryCause.HTTP_429))
+          .isEqualTo(server.faultsInjected().get("429"));
+      assertThat(counters.retries(RetryCounters.RetryCause.HTTP_5XX))
+          .isEqualTo(server.faultsInjected().get("500"));
       long injected = server.faultsInjected().values().stream().mapToLong(Long::longValue).sum();
       assertThat(counters.totalRetries()).isEqualTo(injected);
       assertThat(server.completionsServed()).isEqualTo(300);

@@ -48,11 +48,19 @@ class TeacherClientRetryTest {
   }
 
   private static MockResponse ok() {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(OK_BODY).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/json")
+        .body(OK_BODY)
+        .build();
   }
 
   private static MockResponse status(int code, String body) {
-    return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
+    return new MockResponse.Builder()
+        .code(code)
+        .addHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
   }
 
   private static ChatRequest request() {
@@ -73,14 +81,20 @@ class TeacherClientRetryTest {
       RecordedRequest sent = server.takeRequest();
       assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
       String body = sent.getBody().utf8();
-      assertThat(body).contains("\"temperature\":0.6", "\"top_p\":0.95", "\"max_tokens\":512", "\"seed\":3");
+      assertThat(body)
+          .contains("\"temperature\":0.6", "\"top_p\":0.95", "\"max_tokens\":512", "\"seed\":3");
       assertThat(body).doesNotContain("\"n\"", "\"stream\"");
     }
   }
 
   @Test
   void honoursRetryAfterOn429ThenSucceeds() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "1").body("{\"error\":{\"message\":\"slow down\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "1")
+            .body("{\"error\":{\"message\":\"slow down\"}}")
+            .build());
     server.enqueue(ok());
     try (TeacherClient client = client(3)) {
       long start = System.nanoTime();
@@ -120,7 +134,10 @@ class TeacherClientRetryTest {
 
   @Test
   void doesNotRetry400AndNamesStatusAndMessage() {
-    server.enqueue(status(400, "{\"error\":{\"message\":\"max_tokens is too large\",\"type\":\"invalid_request_error\"}}"));
+    server.enqueue(
+        status(
+            400,
+            "{\"error\":{\"message\":\"max_tokens is too large\",\"type\":\"invalid_request_error\"}}"));
     server.enqueue(ok());
     try (TeacherClient client = client(5)) {
       assertThatThrownBy(() -> client.complete(request()))
@@ -150,7 +167,8 @@ class TeacherClientRetryTest {
 
   @Test
   void retriesADroppedConnection() {
-    server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+    server.enqueue(
+        new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
     server.enqueue(ok());
     try (TeacherClient client = client(3)) {
       assertThat(client.complete(request()).choices()).hasSize(1);
@@ -190,7 +208,12 @@ class TeacherClientRetryTest {
             + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":11,\"total_tokens\":16}}\n\n"
             + "data: [DONE]\n\n";
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body(sse).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream")
+            .body(sse)
+            .build());
     try (TeacherClient client = client(3)) {
       ChatResponse r = client.complete(request().withStream(true));
       Choice c = r.choices().get(0);
@@ -208,21 +231,39 @@ class TeacherClientRetryTest {
   @Test
   void retriesAStreamCutBeforeDone() {
     String cut = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n";
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body(cut).build());
-    String full = cut + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body(full).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream")
+            .body(cut)
+            .build());
+    String full =
+        cut
+            + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream")
+            .body(full)
+            .build());
     try (TeacherClient client = client(3)) {
-      assertThat(client.complete(request().withStream(true)).choices().get(0).content()).isEqualTo("part");
+      assertThat(client.complete(request().withStream(true)).choices().get(0).content())
+          .isEqualTo("part");
       assertThat(client.counters().retries(RetryCause.CONNECTION)).isEqualTo(1);
     }
   }
 
   @Test
   void sendsTheKeyAsBearerButNeverShowsIt() throws Exception {
-    server.enqueue(status(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}"));
+    server.enqueue(
+        status(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}"));
     try (TeacherClient client = client(3)) {
-      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> client.complete(request()));
-      assertThat(thrown).isInstanceOf(TeacherException.class).hasMessageContaining("HTTP 401").hasMessageContaining("Incorrect API key");
+      Throwable thrown =
+          org.assertj.core.api.Assertions.catchThrowable(() -> client.complete(request()));
+      assertThat(thrown)
+          .isInstanceOf(TeacherException.class)
+          .hasMessageContaining("HTTP 401")
+          .hasMessageContaining("Incorrect API key");
       java.io.StringWriter trace = new java.io.StringWriter();
       thrown.printStackTrace(new java.io.PrintWriter(trace));
       assertThat(trace.toString()).doesNotContain(KEY);
@@ -234,7 +275,8 @@ class TeacherClientRetryTest {
 
   @Test
   void missingKeyVariableIsBadInputNamingIt() {
-    TeacherClientConfig config = TeacherClientConfig.defaults(server.url("/v1").toString(), "AHA_UNSET_KEY");
+    TeacherClientConfig config =
+        TeacherClientConfig.defaults(server.url("/v1").toString(), "AHA_UNSET_KEY");
     assertThatThrownBy(() -> new TeacherClient(config, name -> null))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("AHA_UNSET_KEY");
@@ -244,8 +286,10 @@ class TeacherClientRetryTest {
   void retryAfterAcceptsSecondsAndHttpDates() {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     assertThat(Backoff.parseRetryAfter("3", now)).contains(Duration.ofSeconds(3));
-    assertThat(Backoff.parseRetryAfter("Thu, 01 Jan 2026 00:00:05 GMT", now)).contains(Duration.ofSeconds(5));
-    assertThat(Backoff.parseRetryAfter("Wed, 31 Dec 2025 23:00:00 GMT", now)).contains(Duration.ZERO);
+    assertThat(Backoff.parseRetryAfter("Thu, 01 Jan 2026 00:00:05 GMT", now))
+        .contains(Duration.ofSeconds(5));
+    assertThat(Backoff.parseRetryAfter("Wed, 31 Dec 2025 23:00:00 GMT", now))
+        .contains(Duration.ZERO);
     assertThat(Backoff.parseRetryAfter("soon", now)).isEmpty();
     assertThat(Backoff.parseRetryAfter(null, now)).isEmpty();
   }
@@ -256,7 +300,8 @@ class TeacherClientRetryTest {
     for (int retry = 1; retry <= 10; retry++) {
       long capMs = Math.min(1000, 100L << (retry - 1));
       for (int i = 0; i < 200; i++) {
-        Duration d = Backoff.fullJitter(retry, Duration.ofMillis(100), Duration.ofMillis(1000), rng);
+        Duration d =
+            Backoff.fullJitter(retry, Duration.ofMillis(100), Duration.ofMillis(1000), rng);
         assertThat(d.toMillis()).isBetween(0L, capMs);
       }
     }
