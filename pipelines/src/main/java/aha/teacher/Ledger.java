@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * and on close, so a machine crash loses at most about a second of answers, which are then
  * re-requested; {@link Fsync#ALWAYS} forces after every entry; {@link Fsync#NEVER} only on close.
  *
+ * <p>Writers: one process appends to one file. Threads of one JVM share a ledger through {@link
+ * #shared}; separate processes (Spark executors) each write their own shard ({@link #openShard}) in
+ * one directory and see every shard's entries as finished.
+ *
  * <p>Memory: only the keys and their line offsets are held; {@link #get} reads one entry back from
  * the file and {@link #read} streams them all.
  */
@@ -58,28 +62,93 @@ public final class Ledger implements Closeable {
   private final Path file;
   private final Fsync fsync;
   private final FileChannel channel;
-  private final Map<String, Long> offsets; // key -> byte offset of its line
+  private final Map<String, Location> index; // key -> where its line starts
   private final int tornBytesDropped;
+  private int refs = 1; // holders of a shared ledger (see #shared)
+
+  /** Where an entry's line starts: this ledger's own file or another shard's. */
+  private record Location(Path file, long offset) {}
+
+  private static final Map<Path, Ledger> SHARED = new HashMap<>();
   private long lastForce = System.nanoTime();
   private boolean dirty;
 
-  private Ledger(Path file, Fsync fsync, FileChannel channel, Map<String, Long> offsets, int torn) {
+  private Ledger(
+      Path file, Fsync fsync, FileChannel channel, Map<String, Location> index, int torn) {
     this.file = file;
     this.fsync = fsync;
     this.channel = channel;
-    this.offsets = offsets;
+    this.index = index;
     this.tornBytesDropped = torn;
   }
 
   /** Opens (or creates) a ledger, reading back the finished keys and repairing a torn tail. */
   public static Ledger open(Path file, Fsync fsync) throws IOException {
+    return open(file, List.of(), fsync);
+  }
+
+  /**
+   * Opens shard {@code <dir>/<shard>.jsonl} of a ledger kept as one file per writer process (a
+   * Spark cluster has one JVM per executor, and two processes must never append to one file).
+   * Entries of every other {@code *.jsonl} in the directory count as finished and can be read back;
+   * only this shard is written (and repaired if torn).
+   */
+  public static Ledger openShard(Path dir, String shard, Fsync fsync) throws IOException {
+    if (!shard.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("a ledger shard name is letters, digits, '.', '_', '-'");
+    }
+    Files.createDirectories(dir);
+    Path own = dir.resolve(shard + ".jsonl");
+    List<Path> others = new ArrayList<>();
+    try (var listing = Files.list(dir)) {
+      listing
+          .filter(p -> p.getFileName().toString().endsWith(".jsonl") && !p.equals(own))
+          .sorted()
+          .forEach(others::add);
+    }
+    return open(own, others, fsync);
+  }
+
+  /**
+   * One ledger per file for the whole JVM, for writers that run as several threads (Beam creates a
+   * DoFn instance per thread): the first call opens it, later calls share it, and it closes when
+   * every holder has called {@link #close}. Returns {@link #openShard} when {@code shard} is not
+   * null, else {@link #open} of {@code path}.
+   */
+  public static Ledger shared(Path path, String shard, Fsync fsync) throws IOException {
+    Path own = (shard == null ? path : path.resolve(shard + ".jsonl")).toAbsolutePath().normalize();
+    synchronized (SHARED) {
+      Ledger existing = SHARED.get(own);
+      if (existing != null) {
+        synchronized (existing) {
+          existing.refs++;
+        }
+        return existing;
+      }
+      Ledger ledger = shard == null ? open(path, fsync) : openShard(path, shard, fsync);
+      SHARED.put(own, ledger);
+      return ledger;
+    }
+  }
+
+  private static Ledger open(Path file, List<Path> others, Fsync fsync) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    Map<String, Long> offsets = new HashMap<>();
+    Map<String, Location> index = new HashMap<>();
+    for (Path other : others) {
+      // another writer's shard: read what is complete, never modify it
+      try (FileChannel reader = FileChannel.open(other, StandardOpenOption.READ)) {
+        scan(other, reader, (e, offset) -> index.putIfAbsent(e.key(), new Location(other, offset)));
+      }
+    }
     long good = 0;
     if (Files.exists(file)) {
       try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
-        good = scan(file, reader, (e, offset) -> offsets.putIfAbsent(e.key(), offset));
+        good =
+            scan(
+                file,
+                reader,
+                (e, offset) -> index.putIfAbsent(e.key(), new Location(file, offset)));
       }
     }
     FileChannel channel =
@@ -91,7 +160,7 @@ public final class Ledger implements Closeable {
         channel.force(true);
       }
       channel.position(good);
-      return new Ledger(file, fsync, channel, offsets, (int) (size - good));
+      return new Ledger(file, fsync, channel, index, (int) (size - good));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -196,27 +265,27 @@ public final class Ledger implements Closeable {
   }
 
   public synchronized boolean contains(String key) {
-    return offsets.containsKey(key);
+    return index.containsKey(key);
   }
 
   public synchronized int size() {
-    return offsets.size();
+    return index.size();
   }
 
   /** The finished keys read back at open plus those appended since. */
   public synchronized Set<String> keys() {
-    return Collections.unmodifiableSet(new HashSet<>(offsets.keySet()));
+    return Collections.unmodifiableSet(new HashSet<>(index.keySet()));
   }
 
   /** The finished entry of a key, read back from the file, or null when the key is not there. */
   public Entry get(String key) {
-    Long offset;
+    Location at;
     synchronized (this) {
-      offset = offsets.get(key);
+      at = index.get(key);
     }
-    if (offset == null) return null;
-    try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
-      reader.position(offset);
+    if (at == null) return null;
+    try (FileChannel reader = FileChannel.open(at.file(), StandardOpenOption.READ)) {
+      reader.position(at.offset());
       java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
       ByteBuffer buf = ByteBuffer.allocate(8192);
       outer:
@@ -229,7 +298,7 @@ public final class Ledger implements Closeable {
         }
         buf.clear();
       }
-      return parse(file, -1, line.toString(StandardCharsets.UTF_8));
+      return parse(at.file(), -1, line.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read ledger " + file, e);
     }
@@ -249,7 +318,7 @@ public final class Ledger implements Closeable {
    * two racing answers to one request never make two rows.
    */
   public synchronized boolean append(Entry entry) {
-    if (offsets.containsKey(entry.key())) return false;
+    if (index.containsKey(entry.key())) return false;
     ByteBuffer bytes = ByteBuffer.wrap((toJson(entry) + "\n").getBytes(StandardCharsets.UTF_8));
     long start;
     try {
@@ -266,12 +335,22 @@ public final class Ledger implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to ledger " + file, e);
     }
-    offsets.put(entry.key(), start);
+    index.put(entry.key(), new Location(file, start));
     return true;
   }
 
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
+    synchronized (SHARED) {
+      synchronized (this) {
+        if (--refs > 0) return;
+        SHARED.values().remove(this);
+        closeChannel();
+      }
+    }
+  }
+
+  private void closeChannel() throws IOException {
     if (!channel.isOpen()) return;
     if (dirty) channel.force(false);
     channel.close();

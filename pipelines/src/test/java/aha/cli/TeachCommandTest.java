@@ -61,6 +61,17 @@ class TeachCommandTest {
 
   @Test
   void helpShowsAnExample() {
-    assertThat(Main.execute("teach", "serve", "--help")).isZero();
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.execute("teach", "serve", "--help");
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(code).isZero();
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("Examples:", "scripts/aha teach serve --port 8000", "--slip-rate");
   }
 }

@@ -123,6 +123,38 @@ class LedgerTest {
         .doesNotHaveDuplicates();
   }
 
+  @Test
+  void shardsSeeEachOthersEntriesButWriteOnlyTheirOwnFile() throws IOException {
+    Path shards = dir.resolve("ledger");
+    try (Ledger a = Ledger.openShard(shards, "worker-a", Ledger.Fsync.NEVER)) {
+      for (int i = 0; i < 3; i++) a.append(entry(i));
+    }
+    try (Ledger b = Ledger.openShard(shards, "worker-b", Ledger.Fsync.NEVER)) {
+      assertThat(b.size()).isEqualTo(3);
+      assertThat(b.get(entry(1).key())).isEqualTo(entry(1));
+      assertThat(b.append(entry(1))).as("finished in another shard").isFalse();
+      assertThat(b.append(entry(5))).isTrue();
+    }
+    assertThat(readAll(shards.resolve("worker-a.jsonl"))).hasSize(3);
+    assertThat(readAll(shards.resolve("worker-b.jsonl"))).containsExactly(entry(5));
+  }
+
+  @Test
+  void sharedLedgerIsOneInstanceUntilEveryHolderCloses() throws IOException {
+    Path file = dir.resolve("shared.jsonl");
+    Ledger first = Ledger.shared(file, null, Ledger.Fsync.NEVER);
+    Ledger second = Ledger.shared(file, null, Ledger.Fsync.NEVER);
+    assertThat(second).isSameAs(first);
+    first.append(entry(0));
+    first.close();
+    assertThat(second.append(entry(1))).as("still open for the other holder").isTrue();
+    second.close();
+    Ledger third = Ledger.shared(file, null, Ledger.Fsync.NEVER);
+    assertThat(third).isNotSameAs(first);
+    assertThat(third.size()).isEqualTo(2);
+    third.close();
+  }
+
   /** Appends entries forever; the test kills it with SIGKILL. */
   public static final class Writer {
     public static void main(String[] args) throws IOException {
