@@ -134,8 +134,7 @@ public final class Generation {
         parts.add(CompletableFuture.completedFuture(done.response()));
         continue;
       }
-      if (settings.maxRequests() > 0 && newRequests.incrementAndGet() > settings.maxRequests()) {
-        newRequests.decrementAndGet();
+      if (!reserveRequest()) {
         parts.add(
             CompletableFuture.failedFuture(
                 new TeacherException(
@@ -147,7 +146,6 @@ public final class Generation {
                     false)));
         continue;
       }
-      if (settings.maxRequests() <= 0) newRequests.incrementAndGet();
       final int sample = s;
       parts.add(
           client
@@ -160,6 +158,16 @@ public final class Generation {
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
         .handle((ignored, error) -> assemble(problemId, parts, resumed[0]));
+  }
+
+  /** Counts one new request, or returns false when the max_requests budget is spent. */
+  private boolean reserveRequest() {
+    long max = settings.maxRequests();
+    while (true) {
+      long sent = newRequests.get();
+      if (max > 0 && sent >= max) return false;
+      if (newRequests.compareAndSet(sent, sent + 1)) return true;
+    }
   }
 
   private Result assemble(

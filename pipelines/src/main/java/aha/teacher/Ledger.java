@@ -284,12 +284,15 @@ public final class Ledger implements Closeable {
       at = index.get(key);
     }
     if (at == null) return null;
-    try (FileChannel reader = FileChannel.open(at.file(), StandardOpenOption.READ)) {
-      reader.position(at.offset());
+    try {
+      FileChannel reader = reader(at.file());
       java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
       ByteBuffer buf = ByteBuffer.allocate(8192);
+      long position = at.offset();
+      int n;
       outer:
-      while (reader.read(buf) > 0) {
+      while ((n = reader.read(buf, position)) > 0) { // positional reads: safe across threads
+        position += n;
         buf.flip();
         while (buf.hasRemaining()) {
           byte b = buf.get();
@@ -300,8 +303,19 @@ public final class Ledger implements Closeable {
       }
       return parse(at.file(), -1, line.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read ledger " + file, e);
+      throw new UncheckedIOException("cannot read ledger " + at.file(), e);
     }
+  }
+
+  private final Map<Path, FileChannel> readers = new HashMap<>();
+
+  private synchronized FileChannel reader(Path path) throws IOException {
+    FileChannel r = readers.get(path);
+    if (r == null) {
+      r = FileChannel.open(path, StandardOpenOption.READ);
+      readers.put(path, r);
+    }
+    return r;
   }
 
   /** Bytes of a torn last line dropped when the ledger was opened (0 after a clean stop). */
@@ -351,6 +365,8 @@ public final class Ledger implements Closeable {
   }
 
   private void closeChannel() throws IOException {
+    for (FileChannel r : readers.values()) r.close();
+    readers.clear();
     if (!channel.isOpen()) return;
     if (dirty) channel.force(false);
     channel.close();
