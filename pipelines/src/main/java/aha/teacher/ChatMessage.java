@@ -3,7 +3,7 @@ package aha.teacher;
 import java.util.Objects;
 
 /** One chat message of the OpenAI chat-completions protocol: {@code {"role", "content"}}. */
-public record ChatMessage(String role, String content) {
+public record ChatMessage(String role, String content) implements java.io.Serializable {
   public ChatMessage {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(content, "content");

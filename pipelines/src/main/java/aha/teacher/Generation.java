@@ -43,7 +43,8 @@ public final class Generation {
       Map<String, Object> extra,
       boolean stream,
       boolean seedPerSample,
-      long maxRequests) {
+      long maxRequests)
+      implements java.io.Serializable {
     public Settings {
       Objects.requireNonNull(model, "model");
       if (numGenerations < 1)

@@ -37,7 +37,8 @@ public final class LocalTeacher {
    *     instead of a think block in {@code content} (like vLLM without a reasoning parser)
    */
   public record Options(
-      double slipRate, double catchRate, long seed, int verbosity, boolean reasoningField) {
+      double slipRate, double catchRate, long seed, int verbosity, boolean reasoningField)
+      implements java.io.Serializable {
     public Options {
       if (slipRate < 0 || slipRate > 1)
         throw new IllegalArgumentException("slip rate must be in [0, 1]");

@@ -55,7 +55,8 @@ public final class LocalTeacherServer implements AutoCloseable {
       double rateDrop,
       double rateMalformed,
       long latencyMillis,
-      long seed) {
+      long seed)
+      implements java.io.Serializable {
     public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0);
 
     public static Faults latency(long millis) {

@@ -33,7 +33,8 @@ public record TeacherClientConfig(
     Duration maxRetryAfter,
     Duration connectTimeout,
     Duration readTimeout,
-    Duration callTimeout) {
+    Duration callTimeout)
+    implements java.io.Serializable {
 
   public TeacherClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl");

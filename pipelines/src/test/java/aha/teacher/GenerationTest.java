@@ -145,6 +145,27 @@ class GenerationTest {
   }
 
   @Test
+  void settingsAndClientConfigSurviveJavaSerialization() throws Exception {
+    // a Beam DoFn holds these as fields and is serialised to the workers
+    Object[] values = {
+      settings(false, 7),
+      TeacherClientConfig.defaults("https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
+      LocalTeacher.Options.defaults(),
+      LocalTeacherServer.Faults.latency(5)
+    };
+    for (Object value : values) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(value);
+      }
+      try (java.io.ObjectInputStream in =
+          new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        assertThat(in.readObject()).isEqualTo(value);
+      }
+    }
+  }
+
+  @Test
   void nPerRequestGivesAllGenerationsFromOneRequest() throws Exception {
     try (LocalTeacherServer server = LocalTeacherServer.start(TEACHER);
         TeacherClient client = client(server);
