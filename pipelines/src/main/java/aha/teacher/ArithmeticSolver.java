@@ -8,7 +8,10 @@ package aha.teacher;
 final class ArithmeticSolver {
   private ArithmeticSolver() {}
 
-  /** The narrated working and its result; {@code fault} < 0 means no slip. */
+  /**
+   * The narrated working and its result. The methods that make one take {@code fault}, the column
+   * (or partial product) that slips by {@code delta}; a negative fault means no slip.
+   */
   private record Work(String text, long result) {}
 
   static Narration solve(Task.Arithmetic task, Narration.Style style) {
@@ -183,7 +186,7 @@ final class ArithmeticSolver {
       long d = digit(b, i);
       if (d == 0 && digits(b) > 1) continue;
       long partial = a * d * place;
-      if (i == fault) partial = Math.max(0, partial + delta * place * (a == 0 ? 1 : 1));
+      if (i == fault) partial = Math.max(0, partial + delta * place);
       t.append(a).append('*').append(d * place).append('=').append(partial).append(". ");
       if (firstPartial) {
         sum = partial;
