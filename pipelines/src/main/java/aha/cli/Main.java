@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       InspectCommand.class,
       BenchCommand.class,
+      TeachCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
