@@ -50,6 +50,10 @@ public final class Main implements Runnable {
             cmd.getErr().println("aha: " + e.getMessage());
             return EXIT_BAD_INPUT;
           }
+          if (e instanceof aha.WorkFailedException) {
+            cmd.getErr().println("aha: " + e.getMessage());
+            return EXIT_FAILED;
+          }
           cmd.getErr().println("aha: " + e.getClass().getSimpleName() + ": " + e.getMessage());
           e.printStackTrace(cmd.getErr());
           return EXIT_FAILED;

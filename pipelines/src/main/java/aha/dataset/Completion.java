@@ -14,8 +14,10 @@ import org.apache.avro.generic.GenericRecord;
  *
  * @param sampleIndex 0..num_generations-1 for the same problem
  * @param messages the request's messages (system, user), in order
- * @param reasoning the chain of thought ({@code reasoning_content}, or the {@code <think>} block)
- * @param content the visible answer after the reasoning
+ * @param reasoning the chain of thought ({@code reasoning_content}, or the text of the {@code
+ *     <think>} block)
+ * @param content the assistant content exactly as the server sent it (it still holds the {@code
+ *     <think>} block when the server sends the reasoning inline, malformed or not)
  * @param finishReason {@code stop}, {@code length}, ... as the server reported it
  * @param requestKey the idempotency key of the request (sha256), also the ledger key
  */
@@ -50,9 +52,14 @@ public record Completion(
     requestKey = requestKey == null ? "" : requestKey;
   }
 
-  /** The full assistant text in R1 form: {@code <think>reasoning</think>content}. */
+  /**
+   * The full assistant text in R1 form, {@code <think>\nreasoning\n</think>\nanswer}: the content
+   * as sent when it carries its own think block (so a malformed block stays malformed for the
+   * filter to see), else the separate reasoning wrapped around it.
+   */
   public String assistantText() {
-    return reasoning.isEmpty() ? content : "<think>\n" + reasoning + "\n</think>\n" + content;
+    if (reasoning.isEmpty() || content.contains("<think>")) return content;
+    return "<think>\n" + reasoning + "\n</think>\n" + content;
   }
 
   static final Schema MESSAGE =

@@ -30,6 +30,7 @@ public record Manifest(
     List<Input> inputs,
     Map<String, Split> splits,
     Map<String, Long> counters,
+    Map<String, Object> summary,
     Timing timing,
     Map<String, String> versions) {
 

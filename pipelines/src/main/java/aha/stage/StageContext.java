@@ -21,6 +21,7 @@ public final class StageContext {
   private final Map<String, Path> inputs;
   private final StageRunner.Options options;
   private final Map<String, Long> counters = new TreeMap<>();
+  private final Map<String, Object> summary = new TreeMap<>();
 
   StageContext(String label, Path dir, long seed, Map<String, Path> inputs, StageRunner.Options options) {
     this.label = label;
@@ -33,6 +34,24 @@ public final class StageContext {
   /** The stage's (temporary) output folder, absolute. */
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * A folder that outlives failed attempts of this stage ({@code <run>/.state/<NN>-<name>/}): for
+   * what a rerun must not pay for twice, such as the generate stage's ledger of finished requests.
+   */
+  public Path stateDir() {
+    String name = dir.getFileName().toString().replaceFirst("^\\.", "").replaceFirst("\\.tmp$", "");
+    return dir.getParent().resolve(".state").resolve(name);
+  }
+
+  /** Adds a value reported under {@code summary} in the manifest (costs, rates). */
+  public void summary(String key, Object value) {
+    summary.put(key, value);
+  }
+
+  Map<String, Object> summary() {
+    return summary;
   }
 
   /** {@code dir()/data}: Parquet splits in the Hugging Face layout. */
@@ -63,6 +82,11 @@ public final class StageContext {
 
   Map<String, Long> counters() {
     return counters;
+  }
+
+  /** A counter's value so far (after {@link #run}), or 0. */
+  public long counter(String name) {
+    return counters.getOrDefault(name, 0L);
   }
 
   public Pipeline newPipeline() {

@@ -141,7 +141,7 @@ public final class StageRunner {
       double seconds = (finishedAt.toEpochMilli() - started.toEpochMilli()) / 1000.0;
       Map<String, Manifest.Split> splits = splits(tmp.resolve("data"));
       Manifest m = new Manifest(Versions.AHA, spec.stageName(), spec.type(), i + 1, recipeFile.toString(), recipeSha,
-          recipe.seed(), config, hash, inputList, splits, ctx.counters(),
+          recipe.seed(), config, hash, inputList, splits, ctx.counters(), ctx.summary(),
           new Manifest.Timing(started.toString(), finishedAt.toString(), seconds), versions());
       m.write(tmp);
       replace(tmp, dir);

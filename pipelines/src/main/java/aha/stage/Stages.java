@@ -1,5 +1,7 @@
 package aha.stage;
 
+import aha.generate.GenerateSpec;
+import aha.generate.GenerateStage;
 import aha.prepare.PrepareSpec;
 import aha.prepare.PrepareStage;
 import aha.recipe.StageSpec;
@@ -7,7 +9,9 @@ import java.util.Map;
 
 /** Which implementation runs each spec type. */
 final class Stages {
-  private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(PrepareSpec.class, new PrepareStage());
+  private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
+      PrepareSpec.class, new PrepareStage(),
+      GenerateSpec.class, new GenerateStage());
 
   private Stages() {}
 

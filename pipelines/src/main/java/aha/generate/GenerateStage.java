@@ -1,0 +1,126 @@
+package aha.generate;
+
+import aha.BadInputException;
+import aha.WorkFailedException;
+import aha.dataset.Completion;
+import aha.dataset.ParquetFiles;
+import aha.dataset.Problem;
+import aha.dataset.WriteSplit;
+import aha.stage.Stage;
+import aha.stage.StageContext;
+import aha.teacher.Generation;
+import aha.teacher.LocalTeacher;
+import aha.teacher.LocalTeacherServer;
+import aha.teacher.TeacherClientConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Top;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * Problems in, teacher completions out:
+ *
+ * <pre>
+ * ReadProblems -> [FirstProblems] -> CallTeacher (ledger-backed, bounded concurrency) -> WriteCompletions
+ *                                               \-> failed problems (the stage fails, naming the first reason)
+ * </pre>
+ *
+ * With {@code teacher.kind: local} the stage starts aha's R1-style teacher on 127.0.0.1 for its
+ * duration; the requests travel the same HTTP path as to DeepSeek's API or vLLM.
+ */
+public final class GenerateStage implements Stage<GenerateSpec> {
+  static final String FAILED = "failed";
+
+  @Override
+  public void run(GenerateSpec spec, StageContext ctx) throws IOException {
+    Path input = ctx.input(spec.from()).resolve("data");
+    List<Path> files = ParquetFiles.split(input, spec.fromSplit());
+    if (files.isEmpty() || files.stream().mapToLong(ParquetFiles::rowCount).sum() == 0) {
+      throw new BadInputException(input + " has no " + spec.fromSplit() + " problems to generate for");
+    }
+    TeacherSpec t = spec.teacher();
+    LocalTeacherServer server = t.local()
+        ? LocalTeacherServer.start("127.0.0.1", 0,
+            new LocalTeacher(new LocalTeacher.Options(t.slipRate(), t.catchRate(), ctx.seed(), t.verbosity(), false)),
+            LocalTeacherServer.Faults.NONE)
+        : null;
+    try {
+      String baseUrl = server != null ? server.baseUrl() : t.baseUrl();
+      TeacherClientConfig client = TeacherClientConfig.defaults(baseUrl, t.apiKeyEnv())
+          .withConcurrency(t.maxInFlight(), t.maxInFlight(), 2 * t.maxInFlight())
+          .withRetries(t.maxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(60));
+      SamplingSpec s = spec.sampling();
+      Generation.Settings settings = new Generation.Settings(t.model(), spec.numGenerations(), t.nPerRequest(),
+          s.temperature(), s.topP(), s.maxTokens(), s.extra(), t.stream(), !t.nPerRequest(), spec.maxRequests());
+      Path ledger = ctx.stateDir().resolve("ledger");
+      Files.createDirectories(ledger);
+
+      Pipeline p = ctx.newPipeline();
+      PCollection<Problem> problems = p
+          .apply("ReadProblems", ParquetIO.read(Problem.SCHEMA).from(input + "/" + spec.fromSplit() + "-*.parquet"))
+          .apply("ToProblems", MapElements.into(TypeDescriptor.of(Problem.class)).via(Problem::fromAvro))
+          .setCoder(SerializableCoder.of(Problem.class));
+      if (spec.limit() != null) {
+        problems = problems
+            .apply("FirstProblems", Top.of(spec.limit(), new ById()))
+            .apply("Unlist", FlatMapElements.into(TypeDescriptor.of(Problem.class)).via((List<Problem> l) -> l))
+            .setCoder(SerializableCoder.of(Problem.class));
+      }
+      PCollectionTuple out = problems.apply("CallTeacher",
+          ParDo.of(new GenerateFn(client, settings, ledger.toString(), spec.systemPrompt(), spec.promptTemplate()))
+              .withOutputTags(GenerateFn.COMPLETIONS, TupleTagList.of(GenerateFn.FAILED)));
+      String data = ctx.dataDir().toString();
+      out.get(GenerateFn.COMPLETIONS).setCoder(SerializableCoder.of(Completion.class))
+          .apply("WriteCompletions", WriteSplit.of(data, "train", spec.shards(), Completion.SCHEMA, Completion::toAvro));
+      out.get(GenerateFn.FAILED).setCoder(SerializableCoder.of(Problem.class))
+          .apply("WriteFailures", WriteSplit.of(data, FAILED, 1, Problem.SCHEMA, Problem::toAvro));
+      ctx.run(p);
+    } finally {
+      if (server != null) server.close();
+    }
+    failIfAnyProblemFailed(ctx);
+    summariseCost(spec, ctx);
+  }
+
+  /** A problem without its completions must not pass for done: report it and keep the ledger. */
+  private static void failIfAnyProblemFailed(StageContext ctx) throws IOException {
+    List<Path> failedFiles = ParquetFiles.split(ctx.dataDir(), FAILED);
+    List<Problem> failed = ParquetFiles.read(failedFiles, Problem::fromAvro, 1);
+    if (!failed.isEmpty()) {
+      long n = failedFiles.stream().mapToLong(ParquetFiles::rowCount).sum();
+      throw new WorkFailedException(n + " problem(s) got no completions (first: " + failed.get(0).id() + ": "
+          + failed.get(0).extra().get("failure") + "); finished requests are kept in " + ctx.stateDir()
+          + " and are not sent again when you rerun");
+    }
+    for (Path f : failedFiles) Files.delete(f);
+  }
+
+  private static void summariseCost(GenerateSpec spec, StageContext ctx) {
+    TeacherSpec.Price price = spec.teacher().pricePerMillion();
+    if (price == null) return;
+    double usd = ctx.counter("generate.prompt_tokens") / 1e6 * (price.prompt() == null ? 0 : price.prompt())
+        + ctx.counter("generate.completion_tokens") / 1e6 * (price.completion() == null ? 0 : price.completion());
+    ctx.summary("cost_usd", Math.round(usd * 1e4) / 1e4);
+  }
+
+  /** Problems in id order, so {@code limit} picks the same ones on any runner. */
+  static final class ById implements java.util.Comparator<Problem>, java.io.Serializable {
+    @Override
+    public int compare(Problem a, Problem b) {
+      return b.id().compareTo(a.id()); // Top keeps the largest: invert to keep the smallest ids
+    }
+  }
+}
