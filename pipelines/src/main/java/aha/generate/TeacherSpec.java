@@ -60,10 +60,9 @@ public record TeacherSpec(
       c.require(baseUrl, "base_url");
       c.require(model, "model");
       if (baseUrl != null && !baseUrl.matches("https?://.+")) c.fail("base_url", "must be an http(s) URL, got '" + baseUrl + "'");
-      for (String k : new String[] {"slip_rate", "catch_rate", "verbosity"}) {
-        Object v = k.equals("slip_rate") ? slipRate : k.equals("catch_rate") ? catchRate : verbosity;
-        if (v != null) c.fail(k, "only applies to kind: local");
-      }
+      if (slipRate != null) c.fail("slip_rate", "only applies to kind: local");
+      if (catchRate != null) c.fail("catch_rate", "only applies to kind: local");
+      if (verbosity != null) c.fail("verbosity", "only applies to kind: local");
     }
     if (local() && baseUrl != null) c.fail("base_url", "is set by the stage for kind: local; use kind: openai for a running server");
     if (apiKeyEnv != null && !apiKeyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
