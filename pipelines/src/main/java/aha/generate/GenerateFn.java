@@ -94,6 +94,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
         c.output(COMPLETIONS, completion, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
       }
     }
+    Metrics.counter("aha", "generate.problems_done").inc(pending.size());
     pending.clear();
     reportCounters();
   }

@@ -20,7 +20,13 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -43,6 +49,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  */
 public final class GenerateStage implements Stage<GenerateSpec> {
   static final String FAILED = "failed";
+  static final int BUCKETS = 64;
 
   @Override
   public void run(GenerateSpec spec, StageContext ctx) throws IOException {
@@ -79,6 +86,17 @@ public final class GenerateStage implements Stage<GenerateSpec> {
             .apply("Unlist", FlatMapElements.into(TypeDescriptor.of(Problem.class)).via((List<Problem> l) -> l))
             .setCoder(SerializableCoder.of(Problem.class));
       }
+      // Spread problems over buckets: each bucket is a bundle of requests in flight together, and
+      // finished buckets move the progress bar.
+      problems = problems
+          .apply("BucketProblems", WithKeys.of((SerializableFunction<Problem, Integer>) pr -> Math.floorMod(pr.id().hashCode(), BUCKETS))
+              .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Problem.class)))
+          .apply("GroupBuckets", GroupByKey.create())
+          .apply("Ungroup", FlatMapElements.into(TypeDescriptor.of(Problem.class)).via((KV<Integer, Iterable<Problem>> kv) -> kv.getValue()))
+          .setCoder(SerializableCoder.of(Problem.class));
+      long total = files.stream().mapToLong(ParquetFiles::rowCount).sum();
+      ctx.progress("generate.problems_done", spec.limit() == null ? total : Math.min(total, spec.limit()));
       PCollectionTuple out = problems.apply("CallTeacher",
           ParDo.of(new GenerateFn(client, settings, ledger.toString(), spec.systemPrompt(), spec.promptTemplate()))
               .withOutputTags(GenerateFn.COMPLETIONS, TupleTagList.of(GenerateFn.FAILED)));

@@ -22,6 +22,8 @@ public final class StageContext {
   private final StageRunner.Options options;
   private final Map<String, Long> counters = new TreeMap<>();
   private final Map<String, Object> summary = new TreeMap<>();
+  private String progressCounter;
+  private long progressTotal;
 
   StageContext(String label, Path dir, long seed, Map<String, Path> inputs, StageRunner.Options options) {
     this.label = label;
@@ -89,6 +91,12 @@ public final class StageContext {
     return counters.getOrDefault(name, 0L);
   }
 
+  /** Shows {@code counter} against {@code total} (rate and ETA) while the next pipeline runs. */
+  public void progress(String counter, long total) {
+    this.progressCounter = counter;
+    this.progressTotal = total;
+  }
+
   public Pipeline newPipeline() {
     return Pipelines.create(options.runner(), options.sparkMaster(), "aha-" + label, options.pipelineChecks());
   }
@@ -106,7 +114,7 @@ public final class StageContext {
         long now = System.nanoTime();
         if (now - lastPrint > 5_000_000_000L) {
           lastPrint = now;
-          System.err.printf("  %s: %.0f s, %s%n", label, (now - start) / 1e9, summary(result));
+          System.err.println("  " + label + ": " + progressLine(result, (now - start) / 1e9));
         }
       }
     } catch (RuntimeException e) {
@@ -136,6 +144,27 @@ public final class StageContext {
       out.merge(c.getName().getName(), v == null ? 0L : v, Long::sum);
     }
     return out;
+  }
+
+  private String progressLine(PipelineResult result, double seconds) {
+    String counters = summary(result);
+    if (progressCounter == null || progressTotal <= 0) return String.format("%.0f s, %s", seconds, counters);
+    long done = 0;
+    try {
+      MetricsFilter one = MetricsFilter.builder()
+          .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.named(COUNTERS, progressCounter)).build();
+      for (MetricResult<Long> m : result.metrics().queryMetrics(one).getCounters()) {
+        done += m.getAttempted() == null ? 0 : m.getAttempted();
+      }
+    } catch (RuntimeException e) {
+      return String.format("%.0f s, running", seconds);
+    }
+    double rate = done / Math.max(seconds, 1e-9);
+    String eta = done == 0 ? "?" : String.format("%.0f s", (progressTotal - done) / rate);
+    int width = 30;
+    int filled = (int) Math.min(width, width * done / progressTotal);
+    return String.format("[%s%s] %d/%d %s (%.0f%%), %.1f/s, ETA %s", "#".repeat(filled), ".".repeat(width - filled),
+        done, progressTotal, progressCounter, 100.0 * done / progressTotal, rate, eta);
   }
 
   private static String summary(PipelineResult result) {
