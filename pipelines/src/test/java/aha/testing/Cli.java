@@ -1,0 +1,30 @@
+package aha.testing;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts {@code aha.cli.Main} in a separate JVM (same classpath and flags), for kill tests. */
+public final class Cli {
+  private Cli() {}
+
+  public static Process start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // the surefire JVM's own flags: --add-opens for Spark, -Dai.djl.offline for DJL
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-D") || a.startsWith("-XX:+Ignore")) cmd.add(a);
+    }
+    cmd.add("-Xmx1g");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("aha.cli.Main");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("OPT_OUT_TRACKING", "true");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb.start();
+  }
+}
