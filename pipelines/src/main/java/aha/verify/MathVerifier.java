@@ -1,0 +1,79 @@
+package aha.verify;
+
+import aha.verify.AnswerExtractor.Extraction;
+import java.time.Duration;
+
+/**
+ * Math answer verification with Math-Verify's semantics, in pure Java.
+ *
+ * <p>Both the gold answer and the prediction go through extraction ({@link AnswerExtractor}) and
+ * parsing ({@link LatexParser}); the verdict is TRUE when any extracted gold answer is equivalent
+ * ({@link Equivalence}) to any extracted prediction. A gold answer that cannot be parsed gives
+ * UNSCORABLE, never TRUE. A bare gold such as {@code \frac{14}{3}} (MATH-500's {@code answer}
+ * column) is read whole as LaTeX, as if wrapped in {@code $...$}.
+ *
+ * <p>Every call finishes within {@link Options#timeout()} plus a little: parsing and evaluation
+ * check a deadline cooperatively, and exact arithmetic is bounded in size. Instances are immutable
+ * and thread-safe.
+ */
+public final class MathVerifier {
+  /**
+   * @param timeout time bound per case
+   * @param floatRounding decimal places both sides are rounded to when either is a decimal
+   */
+  public record Options(Duration timeout, int floatRounding) {
+    public static final Options DEFAULT = new Options(Duration.ofMillis(50), 6);
+  }
+
+  private final Options options;
+
+  public MathVerifier() {
+    this(Options.DEFAULT);
+  }
+
+  public MathVerifier(Options options) {
+    this.options = options;
+  }
+
+  /** Verifies {@code prediction} (a whole completion or a bare answer) against {@code gold}. */
+  public Verdict verify(String gold, String prediction) {
+    if (gold == null || gold.isBlank()) return Verdict.unscorable("gold answer is empty");
+    Budget budget = new Budget(options.timeout().toNanos());
+    Extraction g;
+    try {
+      g = AnswerExtractor.extractGold(gold, budget);
+    } catch (Budget.Exceeded e) {
+      return Verdict.unscorable("time bound exceeded while parsing the gold answer");
+    } catch (RuntimeException | StackOverflowError e) {
+      return Verdict.unscorable("gold answer could not be parsed: " + e);
+    }
+    if (!g.parsed()) return Verdict.unscorable("gold answer could not be parsed");
+    if (prediction == null || prediction.isBlank()) return Verdict.wrong("prediction is empty");
+    try {
+      Extraction p = AnswerExtractor.extract(prediction, budget);
+      if (!p.parsed()) {
+        if (p.raw() != null && Equivalence.sameText(g.raw(), p.raw())) {
+          return Verdict.correct("same answer text");
+        }
+        return Verdict.wrong(p.raw() == null ? "no answer found" : "answer could not be parsed");
+      }
+      Equivalence eq = new Equivalence(options.floatRounding(), budget);
+      for (Answer ga : g.answers()) {
+        for (Answer pa : p.answers()) {
+          if (eq.equal(ga, pa)) return Verdict.correct("equivalent to the gold answer");
+        }
+      }
+      return Verdict.wrong("not equivalent to the gold answer");
+    } catch (Budget.Exceeded e) {
+      return Verdict.wrong("time bound exceeded");
+    } catch (RuntimeException | StackOverflowError e) {
+      return Verdict.wrong("prediction could not be verified: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /** The extracted, parsed answer of a text as a debugging string (null when none). */
+  public String describe(String text) {
+    Extraction e = AnswerExtractor.extract(text, new Budget(options.timeout().toNanos()));
+    return e.parsed() ? e.answers().get(0).toString() : null;
+  }
+}
