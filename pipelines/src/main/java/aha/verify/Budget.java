@@ -7,6 +7,10 @@ package aha.verify;
 final class Budget {
   /** Longest extracted answer that is parsed at all; longer spans are not answers. */
   static final int MAX_ANSWER_CHARS = 4000;
+  /** Only this many final characters of a completion are searched: answers come last. */
+  static final int MAX_TEXT_CHARS = 131_072;
+  /** A gold answer longer than this is not an answer. */
+  static final int MAX_GOLD_CHARS = 16_384;
   /** Deepest nesting the parser follows. */
   static final int MAX_DEPTH = 120;
   /** Largest exact integer, in bits, kept as a rational; beyond it arithmetic goes numeric. */

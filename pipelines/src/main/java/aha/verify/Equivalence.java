@@ -338,12 +338,18 @@ final class Equivalence {
 
   static boolean sameText(String a, String b) {
     if (a == null || b == null) return false;
+    if (a.length() > Budget.MAX_ANSWER_CHARS || b.length() > Budget.MAX_ANSWER_CHARS) return false;
     return normText(a).equals(normText(b));
   }
 
   private static String normText(String s) {
     String t = s.replaceAll("\\s+", "").replace("\\", "");
-    while (t.length() > 2 && t.startsWith("(") && t.endsWith(")")) t = t.substring(1, t.length() - 1);
-    return t.toLowerCase(Locale.ROOT);
+    int from = 0;
+    int to = t.length();
+    while (to - from > 2 && t.charAt(from) == '(' && t.charAt(to - 1) == ')') {
+      from++;
+      to--;
+    }
+    return t.substring(from, to).toLowerCase(Locale.ROOT);
   }
 }

@@ -38,6 +38,7 @@ public final class MathVerifier {
   /** Verifies {@code prediction} (a whole completion or a bare answer) against {@code gold}. */
   public Verdict verify(String gold, String prediction) {
     if (gold == null || gold.isBlank()) return Verdict.unscorable("gold answer is empty");
+    if (gold.length() > Budget.MAX_GOLD_CHARS) return Verdict.unscorable("gold answer too long");
     Budget budget = new Budget(options.timeout().toNanos());
     Extraction g;
     try {
@@ -50,7 +51,9 @@ public final class MathVerifier {
     if (!g.parsed()) return Verdict.unscorable("gold answer could not be parsed");
     if (prediction == null || prediction.isBlank()) return Verdict.wrong("prediction is empty");
     try {
-      Extraction p = AnswerExtractor.extract(prediction, budget);
+      String tail = prediction.length() > Budget.MAX_TEXT_CHARS
+          ? prediction.substring(prediction.length() - Budget.MAX_TEXT_CHARS) : prediction;
+      Extraction p = AnswerExtractor.extract(tail, budget);
       if (!p.parsed()) {
         if (p.raw() != null && Equivalence.sameText(g.raw(), p.raw())) {
           return Verdict.correct("same answer text");

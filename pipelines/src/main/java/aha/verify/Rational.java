@@ -80,6 +80,8 @@ record Rational(BigInteger num, BigInteger den) implements Comparable<Rational> 
   /** Exact n-th root when it exists (e.g. sqrt(9/4) = 3/2), else null. */
   Rational root(int n) {
     if (n <= 0 || (num.signum() < 0 && n % 2 == 0)) return null;
+    if (n == 1) return this;
+    if (n > 64) return num.abs().equals(den) || num.signum() == 0 ? this : null; // only 0, ±1
     BigInteger a = iroot(num.abs(), n);
     BigInteger b = iroot(den, n);
     if (a == null || b == null) return null;
