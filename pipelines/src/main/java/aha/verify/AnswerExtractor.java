@@ -40,8 +40,8 @@ final class AnswerExtractor {
               + "(?<pct>\\s*(?:%|[Pp]ercent|\\s*[Pp]ercentage|\\s*[Pp]ct))?)");
 
   private static final Pattern UNESCAPED_DOLLAR = Pattern.compile("(?<!\\\\)\\$");
-  private static final Pattern PLAIN_NUMBER =
-      Pattern.compile("-?(?:([1-9]\\d{0,2}(?:[ ,]\\d{3})+(?:\\.\\d+)?)|\\d+[.,]\\d+|\\.\\d+|\\d+)");
+  private static final Pattern THOUSANDS_NUMBER =
+      Pattern.compile("-?[1-9]\\d{0,2}(?:[ ,]\\d{3})+(?:\\.\\d+)?");
   /** Two words in a row: a sentence rather than a formula. */
   private static final Pattern PROSE =
       Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{2,}\\s+[A-Za-z]{2,}");
@@ -61,11 +61,9 @@ final class AnswerExtractor {
         UNESCAPED_DOLLAR.matcher(g).find() || g.contains("\\[") || g.contains("\\(") || g.contains("\\boxed")
             || g.contains("\\fbox") || g.contains("<answer>");
     if (!delimited && g.length() <= Budget.MAX_ANSWER_CHARS) {
-      Matcher plainNumber = PLAIN_NUMBER.matcher(g);
-      if (plainNumber.matches()) {
-        // "1,22" and "0,111" are decimal commas, "7,425,000" has thousands separators
-        String digits = plainNumber.group(1) != null
-            ? g.replace(",", "").replace(" ", "") : g.replace(',', '.');
+      if (THOUSANDS_NUMBER.matcher(g).matches()) {
+        // "7,425,000" and "1 000" are one number, not a list
+        String digits = g.replace(",", "").replace(" ", "");
         try {
           Answer a = new Answer.Scalar(new Expr.Num(Rational.parseDecimal(digits), digits.contains(".")));
           return new Extraction(List.of(a), g);

@@ -49,6 +49,8 @@ final class Equivalence {
     budget.check();
     g = unwrap(g);
     p = unwrap(p);
+    if (g instanceof FiniteSet s) g = distinct(s);
+    if (p instanceof FiniteSet s) p = distinct(s);
     if (g instanceof Chain c && asInterval(c) != null) g = asInterval(c);
     if (p instanceof Chain c && asInterval(c) != null) p = asInterval(c);
     // x = 5 against 5, x \in [1,2] against [1,2]
@@ -95,6 +97,23 @@ final class Equivalence {
       return new FiniteSet(items);
     }
     return a;
+  }
+
+  /** A set without repeated elements ({@code \boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}}). */
+  private Answer distinct(FiniteSet s) {
+    if (s.items().size() < 2 || s.items().size() > 64) return s;
+    List<Answer> kept = new ArrayList<>();
+    for (Answer x : s.items()) {
+      boolean seen = false;
+      for (Answer k : kept) {
+        if (equal(k, x)) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) kept.add(x);
+    }
+    return kept.size() == 1 ? kept.get(0) : kept.size() == s.items().size() ? s : new FiniteSet(kept);
   }
 
   /**

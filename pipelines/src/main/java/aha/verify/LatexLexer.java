@@ -40,6 +40,7 @@ final class LatexLexer {
       Set.of(
           "text", "textbf", "textit", "textrm", "textnormal", "textsf", "texttt", "mbox", "hbox",
           "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "operatorname", "emph", "textup");
+  private static final Set<String> BOLD_COMMANDS = Set.of("textbf", "mathbf", "bf");
   private static final Set<String> PLAIN_FUNCTIONS =
       Set.of(
           "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
@@ -137,7 +138,12 @@ final class LatexLexer {
       return;
     }
     if (TEXT_COMMANDS.contains(name)) {
+      int groupStart = i;
       String content = group();
+      if (content != null && BOLD_COMMANDS.contains(name) && content.chars().anyMatch(Character::isDigit)) {
+        i = groupStart; // \textbf{(113)} is formatting around a value: lex the braces as a group
+        return;
+      }
       if (content == null) return;
       String word = content.trim().toLowerCase(java.util.Locale.ROOT);
       if (word.equals("and") || word.equals("or")) out.add(op(","));

@@ -33,6 +33,39 @@ public final class MathVerifier {
 
   public MathVerifier(Options options) {
     this.options = options;
+    Warmup.ONCE.run();
+  }
+
+  /**
+   * The first cases on a cold JVM load classes and compile regexes; run a few with a generous bound
+   * once, so that a case's verdict never depends on whether it came first.
+   */
+  private enum Warmup implements Runnable {
+    ONCE;
+
+    private volatile boolean done;
+
+    @Override
+    public synchronized void run() {
+      if (done) return;
+      MathVerifier v = new MathVerifier(new Options(Duration.ofSeconds(5), 6), false);
+      String[][] cases = {
+        {"\\left( 3, \\frac{\\pi}{2} \\right)", "so $\\boxed{(3, \\frac{\\pi}{2})}$"},
+        {"x^2 + 1", "The final answer is $x^2+1$. I hope it is correct."},
+        {"[0, 1) \\cup \\{2\\}", "<answer>\\{2\\} \\cup [0,1)</answer>"},
+        {"\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\[\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}\\]"},
+        {"28\\%", "so 28 percent of them, answer: 28"},
+        {"x = 5", "Thus $x=5$."},
+      };
+      for (int round = 0; round < 20; round++) {
+        for (String[] c : cases) v.verify(c[0], c[1]);
+      }
+      done = true;
+    }
+  }
+
+  private MathVerifier(Options options, boolean warm) {
+    this.options = options;
   }
 
   /** Verifies {@code prediction} (a whole completion or a bare answer) against {@code gold}. */
