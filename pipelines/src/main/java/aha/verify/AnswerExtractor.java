@@ -116,37 +116,32 @@ final class AnswerExtractor {
   // ---- step 1: boxed
 
   private Extraction boxed(String text, int mustEndAfter) {
-    List<int[]> spans = new ArrayList<>(); // {commandStart, contentStart, contentEnd}
     int from = text.length();
-    while (spans.size() < 8 && from > 0) {
+    for (int attempt = 0; attempt < 8; attempt++) {
       budget.check();
-      int b = Math.max(text.lastIndexOf("\\boxed", from - 1), text.lastIndexOf("\\fbox", from - 1));
-      if (b < 0) break;
-      int[] content = braced(text, b + (text.startsWith("\\boxed", b) ? 6 : 5));
-      if (content != null) spans.add(new int[] {b, content[0], content[1]});
-      from = b;
-    }
-    for (int k = 0; k < spans.size(); k++) {
-      int[] last = spans.get(k);
+      int[] last = boxedBefore(text, from, 0);
+      if (last == null) return Extraction.NONE;
+      from = last[0];
       if (last[2] < mustEndAfter) return Extraction.NONE; // the final-answer sentence is later
       // boxes joined by "and", commas or spacing form one answer: \boxed{-2} and \boxed{1}
-      int first = k;
-      while (first + 1 < spans.size()
-          && onlySeparators(text, spans.get(first + 1)[2] + 1, spans.get(first)[0])) {
-        first++;
+      List<int[]> group = new ArrayList<>(List.of(last));
+      while (group.size() < 6) {
+        int[] head = group.get(0);
+        int[] prev = boxedBefore(text, head[0], Math.max(0, head[0] - CONJUNCTION_WINDOW));
+        if (prev == null || !onlySeparators(text, prev[2] + 1, head[0])) break;
+        group.add(0, prev);
       }
       List<Answer> parts = new ArrayList<>();
       boolean ok = true;
-      for (int j = first; j >= k; j--) {
-        int[] s = spans.get(j);
+      for (int[] s : group) {
         String content = text.substring(s[1], s[2]);
-        if (firstRaw == null) firstRaw = content;
+        if (firstRaw == null && s == last) firstRaw = content;
         Answer a = tryParse(content, percentAfter(text, s[2] + 1));
         if (a == null) {
           ok = false;
           break;
         }
-        if (a instanceof Answer.FiniteSet fs && first != k) parts.addAll(fs.items());
+        if (a instanceof Answer.FiniteSet fs && group.size() > 1) parts.addAll(fs.items());
         else parts.add(a);
       }
       if (ok) {
@@ -155,6 +150,25 @@ final class AnswerExtractor {
       }
     }
     return Extraction.NONE;
+  }
+
+  private static final int CONJUNCTION_WINDOW = 400;
+
+  /**
+   * The last {@code \boxed}/{@code \fbox} starting in [floor, before) with a readable argument, as
+   * {commandStart, contentStart, contentEnd}; scans backwards so the usual case (one box near the
+   * end) costs little.
+   */
+  private int[] boxedBefore(String text, int before, int floor) {
+    for (int i = before - 1; i >= floor; i--) {
+      if (text.charAt(i) != '\\') continue;
+      budget.check();
+      int len = text.startsWith("boxed", i + 1) ? 6 : text.startsWith("fbox", i + 1) ? 5 : 0;
+      if (len == 0) continue;
+      int[] content = braced(text, i + len);
+      if (content != null) return new int[] {i, content[0], content[1]};
+    }
+    return null;
   }
 
   /** Content bounds of the brace group starting at or after {@code i}; null when unbalanced. */
