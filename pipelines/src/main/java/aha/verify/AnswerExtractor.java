@@ -49,6 +49,7 @@ final class AnswerExtractor {
   private final Budget budget;
   private final List<int[]> failedLatex = new ArrayList<>();
   private String firstRaw;
+  private boolean requireAnchor;
 
   private AnswerExtractor(Budget budget) {
     this.budget = budget;
@@ -84,7 +85,14 @@ final class AnswerExtractor {
   }
 
   static Extraction extract(String text, Budget budget) {
-    return new AnswerExtractor(budget).run(text, true);
+    return extract(text, false, budget);
+  }
+
+  /** With {@code requireAnchor}, the last step (any formula or number) is skipped. */
+  static Extraction extract(String text, boolean requireAnchor, Budget budget) {
+    AnswerExtractor e = new AnswerExtractor(budget);
+    e.requireAnchor = requireAnchor;
+    return e.run(text, true);
   }
 
   private Extraction run(String text, boolean allowTags) {
@@ -108,6 +116,7 @@ final class AnswerExtractor {
     Extraction aw = afterAnswerWord(text);
     if (aw.parsed()) return aw;
     // step 5: rightmost formula, expression or number
+    if (requireAnchor && allowTags) return new Extraction(List.of(), firstRaw);
     Extraction plain = plain(text, 0, text.length());
     if (plain.parsed()) return plain;
     return new Extraction(List.of(), firstRaw);
@@ -179,12 +188,14 @@ final class AnswerExtractor {
     if (text.charAt(i) != '{') {
       // \boxed 5
       int j = i;
-      while (j < n && !Character.isWhitespace(text.charAt(j)) && text.charAt(j) != '$') j++;
-      return j > i ? new int[] {i, j} : null;
+      int stop = Math.min(n, i + 64);
+      while (j < stop && !Character.isWhitespace(text.charAt(j)) && text.charAt(j) != '$') j++;
+      return j > i && j < stop ? new int[] {i, j} : null;
     }
     int level = 0;
     int limit = Math.min(n, i + Budget.MAX_ANSWER_CHARS);
     for (int j = i; j < limit; j++) {
+      budget.check();
       char c = text.charAt(j);
       if (c == '\\') {
         j++;

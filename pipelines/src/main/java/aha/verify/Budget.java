@@ -1,7 +1,10 @@
 package aha.verify;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
 /**
- * Bounds one verification: a wall-clock deadline checked cooperatively (no thread per case) plus
+ * Bounds one verification: a deadline checked cooperatively (no thread per case) plus
  * size limits that keep exact arithmetic from exploding ({@code 10^{10^{10}}}, {@code 100000!}).
  */
 final class Budget {
@@ -16,16 +19,35 @@ final class Budget {
   /** Largest exact integer, in bits, kept as a rational; beyond it arithmetic goes numeric. */
   static final int MAX_BITS = 16_384;
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported();
+
+  /** Wall-clock safety net, in multiples of the CPU bound, for a thread starved of CPU. */
+  static final int WALL_FACTOR = 20;
+
   private final long deadlineNanos;
+  private final long wallDeadlineNanos;
   private int ticks;
 
+  /**
+   * The bound is on the calling thread's CPU time where the JVM offers it, so that a verdict does
+   * not change when the machine is busy or a GC pauses the thread (wall-clock time otherwise);
+   * a starved thread still stops after {@link #WALL_FACTOR} times the bound of wall-clock time.
+   */
   Budget(long timeoutNanos) {
-    this.deadlineNanos = System.nanoTime() + timeoutNanos;
+    this.deadlineNanos = cpuNow() + timeoutNanos;
+    this.wallDeadlineNanos = System.nanoTime() + WALL_FACTOR * timeoutNanos;
+  }
+
+  /** CPU time of the current thread (wall-clock time where the JVM cannot measure it). */
+  static long cpuNow() {
+    return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
   /** Throws {@link Exceeded} once the deadline has passed; cheap enough to call in inner loops. */
   void check() {
-    if ((++ticks & 63) == 0 && System.nanoTime() > deadlineNanos) {
+    if ((++ticks & 63) == 0
+        && (cpuNow() > deadlineNanos || System.nanoTime() > wallDeadlineNanos)) {
       throw new Exceeded();
     }
   }

@@ -189,6 +189,11 @@ final class Equivalence {
 
   private boolean agreeAtRandomPoints(Expr a, Expr b, TreeSet<String> syms, boolean inexact) {
     SplittableRandom rnd = new SplittableRandom(0x5eed ^ syms.hashCode());
+    if (!inexact) {
+      // rational functions evaluate exactly at rational points: no tolerance needed
+      Boolean exact = agreeAtRationalPoints(a, b, syms, rnd);
+      if (exact != null) return exact;
+    }
     int agreeing = 0;
     double tol = inexact ? 1e-6 : 1e-8;
     Map<String, Double> env = new HashMap<>();
@@ -207,6 +212,23 @@ final class Equivalence {
     }
     if (agreeing > 0) return true;
     return a.toString().equals(b.toString());
+  }
+
+  /** TRUE/FALSE when both sides evaluate exactly at a few rational points, else null. */
+  private Boolean agreeAtRationalPoints(Expr a, Expr b, TreeSet<String> syms, SplittableRandom rnd) {
+    Map<String, Rational> env = new HashMap<>();
+    for (int point = 0; point < MIN_AGREEING_POINTS; point++) {
+      for (String s : syms) {
+        env.put(s, Rational.of(java.math.BigInteger.valueOf(rnd.nextInt(1, 400)),
+            java.math.BigInteger.valueOf(rnd.nextInt(1, 97))));
+      }
+      Rational va = Evaluation.exact(a, env, budget);
+      if (va == null) return null;
+      Rational vb = Evaluation.exact(b, env, budget);
+      if (vb == null) return null;
+      if (va.compareTo(vb) != 0) return false;
+    }
+    return true;
   }
 
   // ---- relations

@@ -24,24 +24,30 @@ final class Evaluation {
 
   /** The exact rational value, or null when the value is not a rational computable in budget. */
   static Rational exact(Expr e, Budget budget) {
+    return exact(e, Map.of(), budget);
+  }
+
+  /** The exact value with symbols bound to rationals by {@code env}, or null. */
+  static Rational exact(Expr e, Map<String, Rational> env, Budget budget) {
     try {
-      return exactOrThrow(e, budget);
+      return exactOrThrow(e, env, budget);
     } catch (Budget.TooLarge | ArithmeticException notExact) {
       return null;
     }
   }
 
-  private static Rational exactOrThrow(Expr e, Budget b) {
+  private static Rational exactOrThrow(Expr e, Map<String, Rational> env, Budget b) {
     b.check();
     if (e instanceof Num n) return n.value();
+    if (e instanceof Sym s) return env.get(s.name());
     if (e instanceof Neg n) {
-      Rational r = exactOrThrow(n.arg(), b);
+      Rational r = exactOrThrow(n.arg(), env, b);
       return r == null ? null : r.negate();
     }
     if (e instanceof Add a) {
       Rational sum = Rational.ZERO;
       for (Expr t : a.terms()) {
-        Rational r = exactOrThrow(t, b);
+        Rational r = exactOrThrow(t, env, b);
         if (r == null) return null;
         sum = sum.add(r);
       }
@@ -50,22 +56,22 @@ final class Evaluation {
     if (e instanceof Mul m) {
       Rational prod = Rational.ONE;
       for (Expr f : m.factors()) {
-        Rational r = exactOrThrow(f, b);
+        Rational r = exactOrThrow(f, env, b);
         if (r == null) return null;
         prod = prod.mul(r);
       }
       return prod;
     }
     if (e instanceof Div d) {
-      Rational n = exactOrThrow(d.num(), b);
+      Rational n = exactOrThrow(d.num(), env, b);
       if (n == null) return null;
-      Rational q = exactOrThrow(d.den(), b);
+      Rational q = exactOrThrow(d.den(), env, b);
       return q == null ? null : n.div(q);
     }
     if (e instanceof Pow p) {
-      Rational base = exactOrThrow(p.base(), b);
+      Rational base = exactOrThrow(p.base(), env, b);
       if (base == null) return null;
-      Rational exp = exactOrThrow(p.exp(), b);
+      Rational exp = exactOrThrow(p.exp(), env, b);
       if (exp == null) return null;
       if (exp.num().bitLength() > 31 || exp.den().bitLength() > 31) throw new Budget.TooLarge();
       int k = exp.num().intValueExact();
@@ -75,11 +81,11 @@ final class Evaluation {
       return r == 1 ? powered : powered.root(r);
     }
     if (e instanceof Root r) {
-      Rational a = exactOrThrow(r.arg(), b);
+      Rational a = exactOrThrow(r.arg(), env, b);
       return a == null ? null : a.root(r.n());
     }
     if (e instanceof Factorial f) {
-      Rational a = exactOrThrow(f.arg(), b);
+      Rational a = exactOrThrow(f.arg(), env, b);
       if (a == null || !a.isInteger() || a.signum() < 0) return null;
       if (a.num().bitLength() > 11) throw new Budget.TooLarge(); // n < 2048
       int n = a.num().intValue();
@@ -91,7 +97,7 @@ final class Evaluation {
       return Rational.of(acc, BigInteger.ONE);
     }
     if (e instanceof Func f && f.name().equals("abs")) {
-      Rational a = exactOrThrow(f.arg(), b);
+      Rational a = exactOrThrow(f.arg(), env, b);
       return a == null ? null : (a.signum() < 0 ? a.negate() : a);
     }
     return null; // symbols, constants, transcendental functions, ±

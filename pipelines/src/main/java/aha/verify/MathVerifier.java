@@ -12,17 +12,31 @@ import java.time.Duration;
  * UNSCORABLE, never TRUE. A bare gold such as {@code \frac{14}{3}} (MATH-500's {@code answer}
  * column) is read whole as LaTeX, as if wrapped in {@code $...$}.
  *
- * <p>Every call finishes within {@link Options#timeout()} plus a little: parsing and evaluation
- * check a deadline cooperatively, and exact arithmetic is bounded in size. Instances are immutable
- * and thread-safe.
+ * <p>Every call finishes within {@link Options#timeout()} of the calling thread's CPU time plus a
+ * little: parsing and evaluation check a deadline cooperatively, and exact arithmetic is bounded in
+ * size. CPU time rather than wall-clock time keeps verdicts the same on a busy machine; a thread
+ * starved of CPU still stops after 20 times the bound of wall-clock time. A case that runs out of
+ * time is FALSE (UNSCORABLE if it ran out while reading the gold). Instances are immutable and
+ * thread-safe.
  */
 public final class MathVerifier {
   /**
    * @param timeout time bound per case
    * @param floatRounding decimal places both sides are rounded to when either is a decimal
+   * @param requireAnchor when true a prediction's answer must be anchored ({@code \boxed{}}, "final
+   *     answer", {@code <answer>} tags, or the word "answer"), as in open-r1's accuracy reward; a
+   *     bare last number no longer counts
    */
-  public record Options(Duration timeout, int floatRounding) {
-    public static final Options DEFAULT = new Options(Duration.ofMillis(50), 6);
+  public record Options(Duration timeout, int floatRounding, boolean requireAnchor) {
+    public static final Options DEFAULT = new Options(Duration.ofMillis(50), 6, false);
+
+    public Options(Duration timeout, int floatRounding) {
+      this(timeout, floatRounding, false);
+    }
+
+    public Options withRequireAnchor(boolean require) {
+      return new Options(timeout, floatRounding, require);
+    }
   }
 
   private final Options options;
@@ -86,7 +100,7 @@ public final class MathVerifier {
     try {
       String tail = prediction.length() > Budget.MAX_TEXT_CHARS
           ? prediction.substring(prediction.length() - Budget.MAX_TEXT_CHARS) : prediction;
-      Extraction p = AnswerExtractor.extract(tail, budget);
+      Extraction p = AnswerExtractor.extract(tail, options.requireAnchor(), budget);
       if (!p.parsed()) {
         if (p.raw() != null && Equivalence.sameText(g.raw(), p.raw())) {
           return Verdict.correct("same answer text");
@@ -109,7 +123,8 @@ public final class MathVerifier {
 
   /** The extracted, parsed answer of a text as a debugging string (null when none). */
   public String describe(String text) {
-    Extraction e = AnswerExtractor.extract(text, new Budget(options.timeout().toNanos()));
+    Extraction e =
+        AnswerExtractor.extract(text, options.requireAnchor(), new Budget(options.timeout().toNanos()));
     return e.parsed() ? e.answers().get(0).toString() : null;
   }
 }
