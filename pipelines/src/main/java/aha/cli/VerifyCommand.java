@@ -65,9 +65,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--task", defaultValue = "math", description = "math (default) or countdown.")
   Task task;
 
-  @Option(
-      names = "--threads",
-      description = "Worker threads (default: available processors).")
+  @Option(names = "--threads", description = "Worker threads (default: available processors).")
   Integer threads;
 
   @Option(
@@ -173,7 +171,8 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (JsonProcessingException e) {
       throw new BadInputException(where + ": not valid JSON (" + e.getOriginalMessage() + ").");
     }
-    if (o == null || !o.isObject()) throw new BadInputException(where + ": expected a JSON object.");
+    if (o == null || !o.isObject())
+      throw new BadInputException(where + ": expected a JSON object.");
     for (String key : new String[] {"id", "gold", "prediction"}) {
       if (!o.has(key)) throw new BadInputException(where + ": missing key \"" + key + "\".");
     }
@@ -208,8 +207,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (task == Task.countdown) {
       numbers = new ArrayList<>();
       for (JsonNode x : nums) {
-        boolean integral = x.isIntegralNumber() && x.canConvertToLong()
-            || x.isTextual() && x.asText().matches("\\d{1,18}");
+        boolean integral =
+            x.isIntegralNumber() && x.canConvertToLong()
+                || x.isTextual() && x.asText().matches("\\d{1,18}");
         if (!integral) {
           throw new BadInputException(where + ": \"nums\" must hold integers, got " + x + ".");
         }

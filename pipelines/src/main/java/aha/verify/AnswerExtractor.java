@@ -42,6 +42,7 @@ final class AnswerExtractor {
   private static final Pattern UNESCAPED_DOLLAR = Pattern.compile("(?<!\\\\)\\$");
   private static final Pattern THOUSANDS_NUMBER =
       Pattern.compile("-?[1-9]\\d{0,2}(?:[ ,]\\d{3})+(?:\\.\\d+)?");
+
   /** Two words in a row: a sentence rather than a formula. */
   private static final Pattern PROSE =
       Pattern.compile("(?<![\\\\A-Za-z])[A-Za-z]{2,}\\s+[A-Za-z]{2,}");
@@ -59,14 +60,19 @@ final class AnswerExtractor {
   static Extraction extractGold(String gold, Budget budget) {
     String g = gold.strip();
     boolean delimited =
-        UNESCAPED_DOLLAR.matcher(g).find() || g.contains("\\[") || g.contains("\\(") || g.contains("\\boxed")
-            || g.contains("\\fbox") || g.contains("<answer>");
+        UNESCAPED_DOLLAR.matcher(g).find()
+            || g.contains("\\[")
+            || g.contains("\\(")
+            || g.contains("\\boxed")
+            || g.contains("\\fbox")
+            || g.contains("<answer>");
     if (!delimited && g.length() <= Budget.MAX_ANSWER_CHARS) {
       if (THOUSANDS_NUMBER.matcher(g).matches()) {
         // "7,425,000" and "1 000" are one number, not a list
         String digits = g.replace(",", "").replace(" ", "");
         try {
-          Answer a = new Answer.Scalar(new Expr.Num(Rational.parseDecimal(digits), digits.contains(".")));
+          Answer a =
+              new Answer.Scalar(new Expr.Num(Rational.parseDecimal(digits), digits.contains(".")));
           return new Extraction(List.of(a), g);
         } catch (NumberFormatException | Budget.TooLarge e) {
           return Extraction.NONE;
@@ -240,8 +246,10 @@ final class AnswerExtractor {
 
   // ---- steps 1 and 3: "final answer is"
 
-  /** End of the last "final answer is" phrase, -1 if absent; with {@code hope}, only those
-   * followed by "I hope" within 300 characters (Math-Verify's highest-priority pattern). */
+  /**
+   * End of the last "final answer is" phrase, -1 if absent; with {@code hope}, only those followed
+   * by "I hope" within 300 characters (Math-Verify's highest-priority pattern).
+   */
   private static int finalAnswerEnd(String text, boolean hope) {
     int at = lastIndexOfIgnoreCase(text, "final answer", text.length());
     if (at < 0) return -1;
@@ -314,7 +322,8 @@ final class AnswerExtractor {
   private Extraction plain(String text, int from, int to) {
     List<Candidate> cands = candidates(text, from, to);
     // rightmost end first; for equal ends the longer (earlier start) first
-    cands.sort(Comparator.comparingInt(Candidate::end).reversed().thenComparingInt(Candidate::start));
+    cands.sort(
+        Comparator.comparingInt(Candidate::end).reversed().thenComparingInt(Candidate::start));
     int tried = 0;
     for (Candidate c : cands) {
       if (tried++ >= MAX_CANDIDATES) break;
@@ -363,14 +372,18 @@ final class AnswerExtractor {
     int lo = k;
     int hi = k;
     while (lo > 0 && hi - lo < 5 && joinedBy(text, latex.get(lo - 1), latex.get(lo))) lo--;
-    while (hi + 1 < latex.size() && hi - lo < 5 && joinedBy(text, latex.get(hi), latex.get(hi + 1))) hi++;
+    while (hi + 1 < latex.size() && hi - lo < 5 && joinedBy(text, latex.get(hi), latex.get(hi + 1)))
+      hi++;
     return latex.subList(lo, hi + 1);
   }
 
   private static boolean joinedBy(String text, Candidate a, Candidate b) {
     if (b.start() < a.end() || b.start() - a.end() > 12) return false;
     String gap = text.substring(a.end(), b.start()).strip();
-    return gap.equals(",") || gap.equals("and") || gap.equals(", and") || gap.equals("or")
+    return gap.equals(",")
+        || gap.equals("and")
+        || gap.equals(", and")
+        || gap.equals("or")
         || gap.equals(", or");
   }
 
@@ -384,15 +397,19 @@ final class AnswerExtractor {
     while (m.find()) {
       budget.check();
       if (m.group("expr") != null) {
-        out.add(new Candidate(m.start("expr"), m.end("expr"),
-            m.group("expr").replace("\n", " "), false, false));
+        out.add(
+            new Candidate(
+                m.start("expr"), m.end("expr"), m.group("expr").replace("\n", " "), false, false));
       } else {
         String integer = first(m, "int1", "int2", "int3");
         String decimal = first(m, "dec1", "dec2", "dec3");
         String digits = integer == null ? "" : integer.replace(",", "").replace(" ", "");
         String number = digits + (decimal == null ? "" : decimal.replace(',', '.'));
-        int start = m.start(integer != null ? groupOf(m, "int1", "int2", "int3")
-            : groupOf(m, "dec1", "dec2", "dec3"));
+        int start =
+            m.start(
+                integer != null
+                    ? groupOf(m, "int1", "int2", "int3")
+                    : groupOf(m, "dec1", "dec2", "dec3"));
         out.add(new Candidate(start, m.end(), number, m.group("pct") != null, false));
       }
     }
@@ -449,7 +466,8 @@ final class AnswerExtractor {
           int[] den = num == null ? null : braced(text, num[1] + 1);
           if (den != null && simpleNumber(text, num) && simpleNumber(text, den)) {
             int start = i > 0 && text.charAt(i - 1) == '-' ? i - 1 : i;
-            out.add(new Candidate(start, den[1] + 1, text.substring(start, den[1] + 1), false, true));
+            out.add(
+                new Candidate(start, den[1] + 1, text.substring(start, den[1] + 1), false, true));
             i = den[1] + 1;
             continue;
           }
@@ -474,8 +492,14 @@ final class AnswerExtractor {
     }
   }
 
-  private void add(String text, List<Candidate> out, int start, int contentStart, int contentEnd,
-      int end, boolean display) {
+  private void add(
+      String text,
+      List<Candidate> out,
+      int start,
+      int contentStart,
+      int contentEnd,
+      int end,
+      boolean display) {
     if (contentEnd <= contentStart) return;
     String content = text.substring(contentStart, contentEnd);
     if (content.isBlank()) return;
@@ -488,7 +512,9 @@ final class AnswerExtractor {
       Answer a = LatexParser.parse(content, budget);
       if (percent && a instanceof Answer.Scalar s) return new Answer.Percent(s.expr());
       return a;
-    } catch (LatexParser.ParseException | Budget.TooLarge | ArithmeticException
+    } catch (LatexParser.ParseException
+        | Budget.TooLarge
+        | ArithmeticException
         | NumberFormatException e) {
       return null;
     }

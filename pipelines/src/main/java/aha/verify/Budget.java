@@ -4,18 +4,22 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * Bounds one verification: a deadline checked cooperatively (no thread per case) plus
- * size limits that keep exact arithmetic from exploding ({@code 10^{10^{10}}}, {@code 100000!}).
+ * Bounds one verification: a deadline checked cooperatively (no thread per case) plus size limits
+ * that keep exact arithmetic from exploding ({@code 10^{10^{10}}}, {@code 100000!}).
  */
 final class Budget {
   /** Longest extracted answer that is parsed at all; longer spans are not answers. */
   static final int MAX_ANSWER_CHARS = 4000;
+
   /** Only this many final characters of a completion are searched: answers come last. */
   static final int MAX_TEXT_CHARS = 131_072;
+
   /** A gold answer longer than this is not an answer. */
   static final int MAX_GOLD_CHARS = 16_384;
+
   /** Deepest nesting the parser follows. */
   static final int MAX_DEPTH = 120;
+
   /** Largest exact integer, in bits, kept as a rational; beyond it arithmetic goes numeric. */
   static final int MAX_BITS = 16_384;
 
@@ -32,8 +36,8 @@ final class Budget {
 
   /**
    * The bound is on the calling thread's CPU time where the JVM offers it, so that a verdict does
-   * not change when the machine is busy or a GC pauses the thread (wall-clock time otherwise);
-   * a starved thread still stops after {@link #WALL_FACTOR} times the bound of wall-clock time.
+   * not change when the machine is busy or a GC pauses the thread (wall-clock time otherwise); a
+   * starved thread still stops after {@link #WALL_FACTOR} times the bound of wall-clock time.
    */
   Budget(long timeoutNanos) {
     this.timeoutNanos = timeoutNanos;
@@ -47,9 +51,9 @@ final class Budget {
   }
 
   /**
-   * Throws {@link Exceeded} once the bound has passed; cheap enough to call in inner loops. The
-   * CPU clock (about a microsecond a read) is consulted only after the wall clock (tens of
-   * nanoseconds) has passed the bound, which it always does first.
+   * Throws {@link Exceeded} once the bound has passed; cheap enough to call in inner loops. The CPU
+   * clock (about a microsecond a read) is consulted only after the wall clock (tens of nanoseconds)
+   * has passed the bound, which it always does first.
    */
   void check() {
     if ((++ticks & 63) != 0) return;

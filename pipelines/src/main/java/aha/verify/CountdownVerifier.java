@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * Countdown: the answer is an equation over the given numbers, each used exactly once, with only
  * {@code + - * /} and parentheses, whose exact rational value equals the target.
  *
- * <p>The equation is the content of the last {@code <answer>...</answer>}, else of the last
- * {@code \boxed{}}, else the whole completion. A trailing {@code = target} is allowed
- * ({@code (6+4)*5 = 50}). {@code \times}, {@code \cdot}, {@code ×} and {@code ÷} count as
- * {@code *} and {@code /}. Division is exact: {@code 7/2} is 7/2, not 3.
+ * <p>The equation is the content of the last {@code <answer>...</answer>}, else of the last {@code
+ * \boxed{}}, else the whole completion. A trailing {@code = target} is allowed ({@code (6+4)*5 =
+ * 50}). {@code \times}, {@code \cdot}, {@code ×} and {@code ÷} count as {@code *} and {@code /}.
+ * Division is exact: {@code 7/2} is 7/2, not 3.
  */
 public final class CountdownVerifier {
   private static final int MAX_EQUATION_CHARS = 1000;
@@ -27,9 +27,18 @@ public final class CountdownVerifier {
     String eq = equation(completion);
     if (eq == null || eq.isBlank()) return Verdict.wrong("no equation found");
     if (eq.length() > MAX_EQUATION_CHARS) return Verdict.wrong("equation too long");
-    eq = eq.replace("\\times", "*").replace("\\cdot", "*").replace("\\div", "/")
-        .replace('×', '*').replace('÷', '/').replace('−', '-').replace("$", "")
-        .replace("\\left", "").replace("\\right", "").replace("\\(", "").replace("\\)", "");
+    eq =
+        eq.replace("\\times", "*")
+            .replace("\\cdot", "*")
+            .replace("\\div", "/")
+            .replace('×', '*')
+            .replace('÷', '/')
+            .replace('−', '-')
+            .replace("$", "")
+            .replace("\\left", "")
+            .replace("\\right", "")
+            .replace("\\(", "")
+            .replace("\\)", "");
     if (eq.indexOf('=') >= 0) {
       String[] sides = eq.split("=", -1);
       if (sides.length != 2) return Verdict.wrong("more than one '=' in the equation");

@@ -54,8 +54,10 @@ final class Equivalence {
     if (g instanceof Chain c && asInterval(c) != null) g = asInterval(c);
     if (p instanceof Chain c && asInterval(c) != null) p = asInterval(c);
     // x = 5 against 5, x \in [1,2] against [1,2]
-    if (g instanceof Relation rg && !(p instanceof Relation) && reducible(rg)) return equal(rg.rhs(), p);
-    if (p instanceof Relation rp && !(g instanceof Relation) && reducible(rp)) return equal(g, rp.rhs());
+    if (g instanceof Relation rg && !(p instanceof Relation) && reducible(rg))
+      return equal(rg.rhs(), p);
+    if (p instanceof Relation rp && !(g instanceof Relation) && reducible(rp))
+      return equal(g, rp.rhs());
     if (g instanceof Scalar a && p instanceof Scalar b) return scalars(a.expr(), b.expr());
     if (g instanceof Percent a && p instanceof Percent b) return scalars(a.expr(), b.expr());
     if (g instanceof Percent a && p instanceof Scalar b) return percentMatches(a.expr(), b.expr());
@@ -65,7 +67,8 @@ final class Equivalence {
     if (g instanceof Interval a && p instanceof Interval b) return intervals(a, b);
     if (g instanceof Interval a && p instanceof Tuple b) return intervalTuple(a, b);
     if (g instanceof Tuple a && p instanceof Interval b) return intervalTuple(b, a);
-    if (g instanceof FiniteSet a && p instanceof FiniteSet b) return unordered(a.items(), b.items());
+    if (g instanceof FiniteSet a && p instanceof FiniteSet b)
+      return unordered(a.items(), b.items());
     if (g instanceof FiniteSet a && p instanceof Tuple b) return setTuple(a, b);
     if (g instanceof Tuple a && p instanceof FiniteSet b) return setTuple(b, a);
     if (g instanceof Union a && p instanceof Union b) return unordered(a.parts(), b.parts());
@@ -99,7 +102,9 @@ final class Equivalence {
     return a;
   }
 
-  /** A set without repeated elements ({@code \boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}}). */
+  /**
+   * A set without repeated elements ({@code \boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}}).
+   */
   private Answer distinct(FiniteSet s) {
     if (s.items().size() < 2 || s.items().size() > 64) return s;
     List<Answer> kept = new ArrayList<>();
@@ -113,7 +118,9 @@ final class Equivalence {
       }
       if (!seen) kept.add(x);
     }
-    return kept.size() == 1 ? kept.get(0) : kept.size() == s.items().size() ? s : new FiniteSet(kept);
+    return kept.size() == 1
+        ? kept.get(0)
+        : kept.size() == s.items().size() ? s : new FiniteSet(kept);
   }
 
   /**
@@ -132,11 +139,13 @@ final class Equivalence {
 
   /** {@code a <= x < b} as the interval it describes, or null. */
   private static Interval asInterval(Chain c) {
-    if (c.parts().size() != 3 || !(c.parts().get(1) instanceof Scalar mid)
+    if (c.parts().size() != 3
+        || !(c.parts().get(1) instanceof Scalar mid)
         || !(mid.expr() instanceof Sym)) {
       return null;
     }
-    if (!(c.parts().get(0) instanceof Scalar lo) || !(c.parts().get(2) instanceof Scalar hi)) return null;
+    if (!(c.parts().get(0) instanceof Scalar lo) || !(c.parts().get(2) instanceof Scalar hi))
+      return null;
     String o1 = c.ops().get(0);
     String o2 = c.ops().get(1);
     if (!(o1.startsWith("<") && o2.startsWith("<"))) return null;
@@ -201,7 +210,8 @@ final class Equivalence {
       budget.check();
       for (String s : syms) {
         // positive points first (square roots, logarithms), then both signs
-        double v = trial < MAX_TRIALS / 2 ? 0.25 + 2.5 * rnd.nextDouble() : 6 * rnd.nextDouble() - 3;
+        double v =
+            trial < MAX_TRIALS / 2 ? 0.25 + 2.5 * rnd.nextDouble() : 6 * rnd.nextDouble() - 3;
         env.put(s, v);
       }
       double va = Evaluation.numeric(a, env, budget);
@@ -215,12 +225,16 @@ final class Equivalence {
   }
 
   /** TRUE/FALSE when both sides evaluate exactly at a few rational points, else null. */
-  private Boolean agreeAtRationalPoints(Expr a, Expr b, TreeSet<String> syms, SplittableRandom rnd) {
+  private Boolean agreeAtRationalPoints(
+      Expr a, Expr b, TreeSet<String> syms, SplittableRandom rnd) {
     Map<String, Rational> env = new HashMap<>();
     for (int point = 0; point < MIN_AGREEING_POINTS; point++) {
       for (String s : syms) {
-        env.put(s, Rational.of(java.math.BigInteger.valueOf(rnd.nextInt(1, 400)),
-            java.math.BigInteger.valueOf(rnd.nextInt(1, 97))));
+        env.put(
+            s,
+            Rational.of(
+                java.math.BigInteger.valueOf(rnd.nextInt(1, 400)),
+                java.math.BigInteger.valueOf(rnd.nextInt(1, 97))));
       }
       Rational va = Evaluation.exact(a, env, budget);
       if (va == null) return null;
@@ -236,8 +250,10 @@ final class Equivalence {
   private boolean relations(Relation a, Relation b) {
     if (!a.op().equals(b.op())) return false;
     if (a.op().equals("in")) return equal(a.lhs(), b.lhs()) && equal(a.rhs(), b.rhs());
-    if (!(a.lhs() instanceof Scalar) || !(a.rhs() instanceof Scalar)
-        || !(b.lhs() instanceof Scalar) || !(b.rhs() instanceof Scalar)) {
+    if (!(a.lhs() instanceof Scalar)
+        || !(a.rhs() instanceof Scalar)
+        || !(b.lhs() instanceof Scalar)
+        || !(b.rhs() instanceof Scalar)) {
       return equal(a.lhs(), b.lhs()) && equal(a.rhs(), b.rhs());
     }
     Expr al = ((Scalar) a.lhs()).expr();
@@ -283,9 +299,11 @@ final class Equivalence {
 
   /** {@code -2 \le x \le 7} against {@code x \in [-2, 7]}. */
   private boolean chainRelation(Chain c, Relation r) {
-    if (!r.op().equals("in") || c.parts().size() != 3 || !(r.rhs() instanceof Interval iv)) return false;
+    if (!r.op().equals("in") || c.parts().size() != 3 || !(r.rhs() instanceof Interval iv))
+      return false;
     if (!equal(c.parts().get(1), r.lhs())) return false;
-    if (!(c.parts().get(0) instanceof Scalar lo) || !(c.parts().get(2) instanceof Scalar hi)) return false;
+    if (!(c.parts().get(0) instanceof Scalar lo) || !(c.parts().get(2) instanceof Scalar hi))
+      return false;
     String o1 = c.ops().get(0);
     String o2 = c.ops().get(1);
     if (!(o1.startsWith("<") && o2.startsWith("<"))) return false;
@@ -325,9 +343,13 @@ final class Equivalence {
 
   /** {@code (a, b)} is both a point and an open interval. */
   private boolean intervalTuple(Interval iv, Tuple t) {
-    return !iv.loClosed() && !iv.hiClosed() && t.items().size() == 2
-        && t.items().get(0) instanceof Scalar lo && t.items().get(1) instanceof Scalar hi
-        && scalars(iv.lo(), lo.expr()) && scalars(iv.hi(), hi.expr());
+    return !iv.loClosed()
+        && !iv.hiClosed()
+        && t.items().size() == 2
+        && t.items().get(0) instanceof Scalar lo
+        && t.items().get(1) instanceof Scalar hi
+        && scalars(iv.lo(), lo.expr())
+        && scalars(iv.hi(), hi.expr());
   }
 
   /** A set against a tuple: the set in ascending order, as sympy prints a FiniteSet. */

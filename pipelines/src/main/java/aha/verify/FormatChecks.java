@@ -54,7 +54,9 @@ public final class FormatChecks {
     return score;
   }
 
-  /** True when an {@code <answer>} tag is closed later by {@code </answer>} around non-blank text. */
+  /**
+   * True when an {@code <answer>} tag is closed later by {@code </answer>} around non-blank text.
+   */
   public static boolean hasAnswerTag(String completion) {
     if (completion == null) return false;
     int close = completion.lastIndexOf("</answer>");

@@ -32,30 +32,146 @@ final class LatexLexer {
 
   private static final Set<String> SKIPPED_COMMANDS =
       Set.of(
-          "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
-          "biggr", "Biggl", "Biggr", "displaystyle", "textstyle", "limits", "quad", "qquad",
-          "boxed", "fbox", "circ", "degree", "degrees", "nonumber", "notag", "hfill", "phantom",
-          "middle", "mathdollar", "dollar", "cr");
+          "left",
+          "right",
+          "big",
+          "Big",
+          "bigg",
+          "Bigg",
+          "bigl",
+          "bigr",
+          "Bigl",
+          "Bigr",
+          "biggl",
+          "biggr",
+          "Biggl",
+          "Biggr",
+          "displaystyle",
+          "textstyle",
+          "limits",
+          "quad",
+          "qquad",
+          "boxed",
+          "fbox",
+          "circ",
+          "degree",
+          "degrees",
+          "nonumber",
+          "notag",
+          "hfill",
+          "phantom",
+          "middle",
+          "mathdollar",
+          "dollar",
+          "cr");
   private static final Set<String> TEXT_COMMANDS =
       Set.of(
-          "text", "textbf", "textit", "textrm", "textnormal", "textsf", "texttt", "mbox", "hbox",
-          "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "operatorname", "emph", "textup");
+          "text",
+          "textbf",
+          "textit",
+          "textrm",
+          "textnormal",
+          "textsf",
+          "texttt",
+          "mbox",
+          "hbox",
+          "mathrm",
+          "mathbf",
+          "mathit",
+          "mathsf",
+          "mathtt",
+          "operatorname",
+          "emph",
+          "textup");
   private static final Set<String> BOLD_COMMANDS = Set.of("textbf", "mathbf", "bf");
   private static final Set<String> PLAIN_FUNCTIONS =
       Set.of(
           "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
           "tanh", "ln", "log", "exp", "sqrt", "pi", "infty", "inf");
+
   /** Words dropped after a number: units, currencies and the like, as Math-Verify's units pass. */
   static final Set<String> UNIT_WORDS =
       Set.of(
-          "cm", "mm", "km", "m", "meter", "meters", "metre", "metres", "inch", "inches", "in",
-          "ft", "feet", "foot", "yard", "yards", "mile", "miles", "mph", "kg", "g", "gram", "grams",
-          "lb", "lbs", "pound", "pounds", "oz", "ounce", "ounces", "sec", "second", "seconds",
-          "min", "minute", "minutes", "hour", "hours", "hr", "hrs", "day", "days", "week", "weeks",
-          "month", "months", "year", "years", "degree", "degrees", "deg", "cent", "cents",
-          "dollar", "dollars", "euro", "euros", "units", "unit", "sq", "square", "cubic", "liter",
-          "liters", "litre", "litres", "ml", "gallon", "gallons", "percent", "percentage", "pct",
-          "people", "students", "ways", "points", "point", "apples", "boxes", "items");
+          "cm",
+          "mm",
+          "km",
+          "m",
+          "meter",
+          "meters",
+          "metre",
+          "metres",
+          "inch",
+          "inches",
+          "in",
+          "ft",
+          "feet",
+          "foot",
+          "yard",
+          "yards",
+          "mile",
+          "miles",
+          "mph",
+          "kg",
+          "g",
+          "gram",
+          "grams",
+          "lb",
+          "lbs",
+          "pound",
+          "pounds",
+          "oz",
+          "ounce",
+          "ounces",
+          "sec",
+          "second",
+          "seconds",
+          "min",
+          "minute",
+          "minutes",
+          "hour",
+          "hours",
+          "hr",
+          "hrs",
+          "day",
+          "days",
+          "week",
+          "weeks",
+          "month",
+          "months",
+          "year",
+          "years",
+          "degree",
+          "degrees",
+          "deg",
+          "cent",
+          "cents",
+          "dollar",
+          "dollars",
+          "euro",
+          "euros",
+          "units",
+          "unit",
+          "sq",
+          "square",
+          "cubic",
+          "liter",
+          "liters",
+          "litre",
+          "litres",
+          "ml",
+          "gallon",
+          "gallons",
+          "percent",
+          "percentage",
+          "pct",
+          "people",
+          "students",
+          "ways",
+          "points",
+          "point",
+          "apples",
+          "boxes",
+          "items");
 
   private final String s;
   private int i;
@@ -130,8 +246,11 @@ final class LatexLexer {
     while (i < n && isAsciiLetter(s.charAt(i))) i++;
     String name = s.substring(start, i);
     if (SKIPPED_COMMANDS.contains(name)) {
-      if (name.equals("left") || name.equals("right") || name.startsWith("big")
-          || name.startsWith("Big") || name.equals("middle")) {
+      if (name.equals("left")
+          || name.equals("right")
+          || name.startsWith("big")
+          || name.startsWith("Big")
+          || name.equals("middle")) {
         if (i < n && s.charAt(i) == '.') i++; // \left. and \right. are invisible
       }
       if (name.equals("phantom")) skipGroup();
@@ -140,7 +259,9 @@ final class LatexLexer {
     if (TEXT_COMMANDS.contains(name)) {
       int groupStart = i;
       String content = group();
-      if (content != null && BOLD_COMMANDS.contains(name) && content.chars().anyMatch(Character::isDigit)) {
+      if (content != null
+          && BOLD_COMMANDS.contains(name)
+          && content.chars().anyMatch(Character::isDigit)) {
         i = groupStart; // \textbf{(113)} is formatting around a value: lex the braces as a group
         return;
       }

@@ -50,8 +50,22 @@ final class LatexParser {
           "tanh", "ln", "log", "exp");
   private static final Set<String> TRANSPARENT =
       Set.of(
-          "overline", "vec", "hat", "bar", "widehat", "tilde", "overrightarrow", "mathbb",
-          "mathcal", "underline", "dot", "ddot", "bm", "boldsymbol", "mathring", "check");
+          "overline",
+          "vec",
+          "hat",
+          "bar",
+          "widehat",
+          "tilde",
+          "overrightarrow",
+          "mathbb",
+          "mathcal",
+          "underline",
+          "dot",
+          "ddot",
+          "bm",
+          "boldsymbol",
+          "mathring",
+          "check");
   private static final Set<String> MATRIX_ENVS =
       Set.of("pmatrix", "bmatrix", "matrix", "vmatrix", "Bmatrix", "smallmatrix", "array");
   private static final Set<String> RELATIONS = Set.of("=", "<", "<=", ">", ">=", "!=", "≈");
@@ -78,7 +92,8 @@ final class LatexParser {
     LatexParser p = new LatexParser(toks, budget);
     // sentence punctuation written inside the math: "$\frac{1}{3}.$", but not an ellipsis
     int last = p.toks.size() - 2;
-    if (last >= 0 && isTrailingPunct(p.toks.get(last))
+    if (last >= 0
+        && isTrailingPunct(p.toks.get(last))
         && !(last > 0 && p.toks.get(last - 1).is("."))) {
       p.toks.remove(last);
     }
@@ -109,8 +124,11 @@ final class LatexParser {
   }
 
   private static boolean isTrailingPunct(Token t) {
-    return t.kind() == Kind.OP && (t.text().equals(".") || t.text().equals(",")
-        || t.text().equals(";") || t.text().equals(":"));
+    return t.kind() == Kind.OP
+        && (t.text().equals(".")
+            || t.text().equals(",")
+            || t.text().equals(";")
+            || t.text().equals(":"));
   }
 
   // ---- token helpers
@@ -398,7 +416,8 @@ final class LatexParser {
         }
       } else if (t.is("'")) {
         next();
-        if (a instanceof Scalar s && s.expr() instanceof Sym y) a = new Scalar(new Sym(y.name() + "'"));
+        if (a instanceof Scalar s && s.expr() instanceof Sym y)
+          a = new Scalar(new Sym(y.name() + "'"));
       } else if (t.kind() == Kind.TEXT && !(a instanceof Text) && isUnitText(t.text())) {
         next(); // a unit: "5 \text{ cm}", "15\mbox{ cm}^2"
         if (peek().is("^")) {
@@ -472,7 +491,10 @@ final class LatexParser {
       next();
       Expr n = fracArg();
       Expr d = fracArg();
-      if (n instanceof Num a && d instanceof Num b && !a.inexact() && !b.inexact()
+      if (n instanceof Num a
+          && d instanceof Num b
+          && !a.inexact()
+          && !b.inexact()
           && b.value().signum() != 0) {
         return new Scalar(new Num(v.add(a.value().div(b.value())), false));
       }
@@ -486,7 +508,8 @@ final class LatexParser {
     if (s.isEmpty()) throw new ParseException("empty text");
     String low = s.toLowerCase(Locale.ROOT);
     if (low.equals("and") || low.equals("or")) throw new ParseException("connector");
-    while (s.length() > 2 && s.startsWith("(") && s.endsWith(")")) s = s.substring(1, s.length() - 1).trim();
+    while (s.length() > 2 && s.startsWith("(") && s.endsWith(")"))
+      s = s.substring(1, s.length() - 1).trim();
     return new Text(s);
   }
 
@@ -558,8 +581,12 @@ final class LatexParser {
     }
     if (FUNCTIONS.contains(name)) return function(name);
     if (TRANSPARENT.contains(name)) return new Scalar(scalar(fracArgAnswer()));
-    if (name.equals("end") || name.equals("cup") || name.equals("in")
-        || name.equals("ldots") || name.equals("cdots") || name.equals("dots")) {
+    if (name.equals("end")
+        || name.equals("cup")
+        || name.equals("in")
+        || name.equals("ldots")
+        || name.equals("cdots")
+        || name.equals("dots")) {
       throw new ParseException("unexpected \\" + name);
     }
     return new Scalar(new Sym("\\" + name)); // Greek letters and unknown commands are symbols
@@ -580,11 +607,14 @@ final class LatexParser {
     } else {
       arg = scalar(power());
     }
-    Expr f = new Func(name.equals("log") && base == null ? "log" : name.equals("log") ? "ln" : name, arg);
+    Expr f =
+        new Func(
+            name.equals("log") && base == null ? "log" : name.equals("log") ? "ln" : name, arg);
     if (base != null) f = new Div(new Func("ln", arg), new Func("ln", base));
     if (power != null) {
       // sin^{-1} x is arcsin x
-      if (power instanceof Num n && n.value().equals(Rational.ONE.negate())
+      if (power instanceof Num n
+          && n.value().equals(Rational.ONE.negate())
           && Set.of("sin", "cos", "tan").contains(name)) {
         return new Scalar(new Func("arc" + name, arg));
       }
@@ -693,7 +723,9 @@ final class LatexParser {
   static Expr scalar(Answer a) throws ParseException {
     if (a instanceof Scalar s) return s.expr();
     if (a instanceof Percent p) return new Div(p.expr(), Expr.num(100));
-    if (a instanceof Text t && t.text().length() == 1 && LatexLexer.isAsciiLetter(t.text().charAt(0))) {
+    if (a instanceof Text t
+        && t.text().length() == 1
+        && LatexLexer.isAsciiLetter(t.text().charAt(0))) {
       return new Sym(t.text());
     }
     throw new ParseException("expected a number or expression");

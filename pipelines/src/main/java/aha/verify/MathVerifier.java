@@ -67,7 +67,10 @@ public final class MathVerifier {
         {"\\left( 3, \\frac{\\pi}{2} \\right)", "so $\\boxed{(3, \\frac{\\pi}{2})}$"},
         {"x^2 + 1", "The final answer is $x^2+1$. I hope it is correct."},
         {"[0, 1) \\cup \\{2\\}", "<answer>\\{2\\} \\cup [0,1)</answer>"},
-        {"\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\[\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}\\]"},
+        {
+          "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+          "\\[\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}\\]"
+        },
         {"28\\%", "so 28 percent of them, answer: 28"},
         {"x = 5", "Thus $x=5$."},
       };
@@ -98,8 +101,10 @@ public final class MathVerifier {
     if (!g.parsed()) return Verdict.unscorable("gold answer could not be parsed");
     if (prediction == null || prediction.isBlank()) return Verdict.wrong("prediction is empty");
     try {
-      String tail = prediction.length() > Budget.MAX_TEXT_CHARS
-          ? prediction.substring(prediction.length() - Budget.MAX_TEXT_CHARS) : prediction;
+      String tail =
+          prediction.length() > Budget.MAX_TEXT_CHARS
+              ? prediction.substring(prediction.length() - Budget.MAX_TEXT_CHARS)
+              : prediction;
       Extraction p = AnswerExtractor.extract(tail, options.requireAnchor(), budget);
       if (!p.parsed()) {
         if (p.raw() != null && Equivalence.sameText(g.raw(), p.raw())) {
@@ -124,7 +129,8 @@ public final class MathVerifier {
   /** The extracted, parsed answer of a text as a debugging string (null when none). */
   public String describe(String text) {
     Extraction e =
-        AnswerExtractor.extract(text, options.requireAnchor(), new Budget(options.timeout().toNanos()));
+        AnswerExtractor.extract(
+            text, options.requireAnchor(), new Budget(options.timeout().toNanos()));
     return e.parsed() ? e.answers().get(0).toString() : null;
   }
 }

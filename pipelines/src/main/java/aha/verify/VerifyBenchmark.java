@@ -75,7 +75,8 @@ public final class VerifyBenchmark {
   }
 
   /** Returns {cases, wallNanos, trueVerdicts, cpuNanos}. */
-  private static long[] runFor(MathVerifier v, String[] golds, String[] completions, double seconds) {
+  private static long[] runFor(
+      MathVerifier v, String[] golds, String[] completions, double seconds) {
     long cpuStart = Budget.cpuNow();
     long start = System.nanoTime();
     long deadline = start + (long) (seconds * 1e9);
@@ -97,7 +98,8 @@ public final class VerifyBenchmark {
       sb.append(String.format(step, rnd.nextInt(2, 99), rnd.nextInt(2, 99), rnd.nextInt(2, 999)));
       sb.append(rnd.nextInt(4) == 0 ? "\n\n" : " ");
     }
-    sb.append("\n</think>\n\nWe combine the steps above. Checking once more, the result holds.\n\n");
+    sb.append(
+        "\n</think>\n\nWe combine the steps above. Checking once more, the result holds.\n\n");
     sb.append("**Final Answer**\n\\[\n\\boxed{").append(answer).append("}\n\\]");
     return sb.toString();
   }
@@ -108,7 +110,8 @@ public final class VerifyBenchmark {
       if (Files.isRegularFile(p)) {
         ObjectMapper json = new ObjectMapper();
         List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(p)) out.add(json.readTree(line).get("answer").asText());
+        for (String line : Files.readAllLines(p))
+          out.add(json.readTree(line).get("answer").asText());
         return out;
       }
     }

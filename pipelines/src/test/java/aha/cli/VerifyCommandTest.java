@@ -27,21 +27,33 @@ class VerifyCommandTest {
     for (int i = 0; i < 1500; i++) {
       switch (i % 3) {
         case 0:
-          lines.add(String.format("{\"id\": \"c%d\", \"gold\": \"\\\\frac{1}{2}\", \"prediction\": \"" + R1 + "\"}", i, "0.5"));
+          lines.add(
+              String.format(
+                  "{\"id\": \"c%d\", \"gold\": \"\\\\frac{1}{2}\", \"prediction\": \"" + R1 + "\"}",
+                  i,
+                  "0.5"));
           expected.add("{\"id\":\"c" + i + "\",\"verdict\":true}");
           break;
         case 1:
-          lines.add(String.format("{\"id\": %d, \"gold\": \"3\", \"prediction\": \"" + R1 + "\"}", i, "4"));
+          lines.add(
+              String.format(
+                  "{\"id\": %d, \"gold\": \"3\", \"prediction\": \"" + R1 + "\"}", i, "4"));
           expected.add("{\"id\":" + i + ",\"verdict\":false}");
           break;
         default:
-          lines.add(String.format("{\"id\": \"c%d\", \"gold\": \"\\\\frac{\", \"prediction\": \"" + R1 + "\"}", i, "1"));
+          lines.add(
+              String.format(
+                  "{\"id\": \"c%d\", \"gold\": \"\\\\frac{\", \"prediction\": \"" + R1 + "\"}",
+                  i,
+                  "1"));
           expected.add("{\"id\":\"c" + i + "\",\"verdict\":null}");
       }
     }
     Files.write(in, lines);
     Path out = dir.resolve("out/verdicts.jsonl");
-    int code = Main.execute("verify", "--input", in.toString(), "--output", out.toString(), "--threads", "3");
+    int code =
+        Main.execute(
+            "verify", "--input", in.toString(), "--output", out.toString(), "--threads", "3");
     assertThat(code).isEqualTo(0);
     assertThat(Files.readAllLines(out)).containsExactlyElementsOf(expected);
     assertThat(Files.list(out.getParent())).hasSize(1); // no temp file left behind
@@ -58,7 +70,9 @@ class VerifyCommandTest {
             "{\"id\": 3, \"gold\": \"{\\\"nums\\\": [3, 4], \\\"target\\\": 7}\", \"prediction\": \"<answer>3 + 4</answer>\"}",
             "{\"id\": 4, \"gold\": \"seven\", \"nums\": [3, 4], \"prediction\": \"<answer>3 + 4</answer>\"}"));
     Path out = dir.resolve("cd-out.jsonl");
-    int code = Main.execute("verify", "--input", in.toString(), "--output", out.toString(), "--task", "countdown");
+    int code =
+        Main.execute(
+            "verify", "--input", in.toString(), "--output", out.toString(), "--task", "countdown");
     assertThat(code).isEqualTo(0);
     assertThat(Files.readAllLines(out))
         .containsExactly(
@@ -71,9 +85,18 @@ class VerifyCommandTest {
   @Test
   void malformedLineIsExit2NamingFileAndLineAndWritesNothing() throws Exception {
     Path in = dir.resolve("bad.jsonl");
-    Files.write(in, List.of("{\"id\": 1, \"gold\": \"1\", \"prediction\": \"1\"}", "{\"id\": 2, \"gold\": \"1\""));
+    Files.write(
+        in,
+        List.of(
+            "{\"id\": 1, \"gold\": \"1\", \"prediction\": \"1\"}", "{\"id\": 2, \"gold\": \"1\""));
     Path out = dir.resolve("never.jsonl");
-    String err = captureErr(() -> assertThat(Main.execute("verify", "--input", in.toString(), "--output", out.toString())).isEqualTo(2));
+    String err =
+        captureErr(
+            () ->
+                assertThat(
+                        Main.execute(
+                            "verify", "--input", in.toString(), "--output", out.toString()))
+                    .isEqualTo(2));
     assertThat(err).contains(in + ":2").contains("not valid JSON");
     assertThat(out).doesNotExist();
     assertThat(Files.list(dir)).containsExactly(in);
@@ -83,21 +106,56 @@ class VerifyCommandTest {
   void missingKeyAndMissingNumsAreExit2() throws Exception {
     Path in = dir.resolve("nokey.jsonl");
     Files.write(in, List.of("{\"id\": 1, \"prediction\": \"1\"}"));
-    String err = captureErr(() -> assertThat(Main.execute("verify", "--input", in.toString(), "--output", dir.resolve("o").toString())).isEqualTo(2));
+    String err =
+        captureErr(
+            () ->
+                assertThat(
+                        Main.execute(
+                            "verify",
+                            "--input",
+                            in.toString(),
+                            "--output",
+                            dir.resolve("o").toString()))
+                    .isEqualTo(2));
     assertThat(err).contains(in + ":1").contains("\"gold\"");
 
     Path cd = dir.resolve("nonums.jsonl");
     Files.write(cd, List.of("{\"id\": 1, \"gold\": 5, \"prediction\": \"1\"}"));
-    err = captureErr(() -> assertThat(Main.execute("verify", "--input", cd.toString(), "--output", dir.resolve("o").toString(), "--task", "countdown")).isEqualTo(2));
+    err =
+        captureErr(
+            () ->
+                assertThat(
+                        Main.execute(
+                            "verify",
+                            "--input",
+                            cd.toString(),
+                            "--output",
+                            dir.resolve("o").toString(),
+                            "--task",
+                            "countdown"))
+                    .isEqualTo(2));
     assertThat(err).contains(cd + ":1").contains("nums");
   }
 
   @Test
   void missingInputFileAndBadOptionsAreExit2() {
-    String err = captureErr(() -> assertThat(Main.execute("verify", "--input", dir.resolve("none.jsonl").toString(), "--output", dir.resolve("o").toString())).isEqualTo(2));
+    String err =
+        captureErr(
+            () ->
+                assertThat(
+                        Main.execute(
+                            "verify",
+                            "--input",
+                            dir.resolve("none.jsonl").toString(),
+                            "--output",
+                            dir.resolve("o").toString()))
+                    .isEqualTo(2));
     assertThat(err).contains("none.jsonl").contains("does not exist");
     captureErr(() -> assertThat(Main.execute("verify", "--input", "x")).isEqualTo(2));
-    captureErr(() -> assertThat(Main.execute("verify", "--input", "x", "--output", "y", "--task", "chess")).isEqualTo(2));
+    captureErr(
+        () ->
+            assertThat(Main.execute("verify", "--input", "x", "--output", "y", "--task", "chess"))
+                .isEqualTo(2));
   }
 
   @Test

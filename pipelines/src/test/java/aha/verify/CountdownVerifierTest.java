@@ -41,7 +41,8 @@ class CountdownVerifierTest {
 
   @Test
   void readsTheAnswerAfterTheReasoning() {
-    String completion = "<think>\nTry 79 + 44 - 15. Wait, that is 108.\n</think>\n<answer>\n79 - 44 + 15\n</answer>";
+    String completion =
+        "<think>\nTry 79 + 44 - 15. Wait, that is 108.\n</think>\n<answer>\n79 - 44 + 15\n</answer>";
     assertThat(verifier.verify(List.of(15L, 44L, 79L), 50, completion).isTrue()).isTrue();
   }
 
@@ -66,7 +67,10 @@ class CountdownVerifierTest {
 
   @Test
   void latexOperatorsCountAsTheFourOperations() {
-    assertThat(verifier.verify(List.of(6L, 4L, 5L), 50, "<answer>$(6 + 4) \\times 5$</answer>").isTrue())
+    assertThat(
+            verifier
+                .verify(List.of(6L, 4L, 5L), 50, "<answer>$(6 + 4) \\times 5$</answer>")
+                .isTrue())
         .isTrue();
     assertThat(verifier.verify(List.of(6L, 4L, 5L), 50, "<answer>(6 + 4) × 5</answer>").isTrue())
         .isTrue();
@@ -83,7 +87,10 @@ class CountdownVerifierTest {
     String deep = "(".repeat(100_000) + "1" + ")".repeat(100_000);
     assertThat(verifier.verify(List.of(1L), 1, "<answer>" + deep + "</answer>").isTrue()).isFalse();
     assertThat(verifier.verify(List.of(1L), 1, "1".repeat(1_000_000)).isTrue()).isFalse();
-    assertThat(verifier.verify(List.of(99999999999999999L), 1, "<answer>99999999999999999999999</answer>").isTrue())
+    assertThat(
+            verifier
+                .verify(List.of(99999999999999999L), 1, "<answer>99999999999999999999999</answer>")
+                .isTrue())
         .isFalse();
   }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class FormatChecksTest {
-  private static final String GOOD = "<think>\nLet me think. Wait, 2 + 2 = 4.\n</think>\n<answer>\n4\n</answer>";
+  private static final String GOOD =
+      "<think>\nLet me think. Wait, 2 + 2 = 4.\n</think>\n<answer>\n4\n</answer>";
 
   @Test
   void r1FormatNeedsClosedThinkThenAnswer() {
     assertThat(FormatChecks.r1Format(GOOD)).isTrue();
-    assertThat(FormatChecks.r1Format("reasoning without the opening tag\n</think>\nThe answer is 4."))
+    assertThat(
+            FormatChecks.r1Format("reasoning without the opening tag\n</think>\nThe answer is 4."))
         .isTrue();
     assertThat(FormatChecks.r1Format("<think>\nnever closed")).isFalse();
     assertThat(FormatChecks.r1Format("<think>\nthoughts\n</think>\n   ")).isFalse();

@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The table of math cases in {@code verify/math-cases.tsv}: {@code expected<TAB>gold<TAB>prediction}
- * with expected 1, 0 or null (unscorable gold); "⏎" in the file stands for a newline.
+ * The table of math cases in {@code verify/math-cases.tsv}: {@code
+ * expected<TAB>gold<TAB>prediction} with expected 1, 0 or null (unscorable gold); "⏎" in the file
+ * stands for a newline.
  */
 class MathVerifierTableTest {
   private static final MathVerifier VERIFIER = new MathVerifier();
@@ -38,7 +39,8 @@ class MathVerifierTableTest {
         n++;
         if (line.isEmpty() || line.startsWith("#")) continue;
         String[] f = line.split("\t", -1);
-        if (f.length != 3) throw new IllegalStateException("math-cases.tsv:" + n + ": need 3 fields");
+        if (f.length != 3)
+          throw new IllegalStateException("math-cases.tsv:" + n + ": need 3 fields");
         out.add(new Case(n, f[0], f[1].replace("⏎", "\n"), f[2].replace("⏎", "\n")));
       }
     }
@@ -46,7 +48,8 @@ class MathVerifierTableTest {
   }
 
   static Stream<Arguments> table() throws IOException {
-    return cases().stream().map(c -> Arguments.of(c.line(), c.expected(), c.gold(), c.prediction()));
+    return cases().stream()
+        .map(c -> Arguments.of(c.line(), c.expected(), c.gold(), c.prediction()));
   }
 
   @ParameterizedTest(name = "line {0}: {2} vs {3}")

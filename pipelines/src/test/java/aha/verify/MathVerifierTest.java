@@ -49,7 +49,8 @@ class MathVerifierTest {
     // doubles cannot tell these apart; rationals can
     assertThat(verifier.verify("2^{64}", "\\boxed{18446744073709551616}").isTrue()).isTrue();
     assertThat(verifier.verify("2^{64}", "\\boxed{18446744073709551617}").isTrue()).isFalse();
-    assertThat(verifier.verify("\\frac{1}{3} + \\frac{1}{6}", "\\boxed{\\frac{1}{2}}").isTrue()).isTrue();
+    assertThat(verifier.verify("\\frac{1}{3} + \\frac{1}{6}", "\\boxed{\\frac{1}{2}}").isTrue())
+        .isTrue();
     assertThat(verifier.verify("20!", "\\boxed{2432902008176640000}").isTrue()).isTrue();
   }
 
@@ -75,7 +76,9 @@ class MathVerifierTest {
   void concurrentUseGivesTheSameVerdicts() throws Exception {
     List<MathVerifierTableTest.Case> cases = MathVerifierTableTest.cases();
     List<Boolean> sequential =
-        cases.stream().map(c -> verifier.verify(c.gold(), c.prediction()).asBoolean()).collect(Collectors.toList());
+        cases.stream()
+            .map(c -> verifier.verify(c.gold(), c.prediction()).asBoolean())
+            .collect(Collectors.toList());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<Boolean>> futures =
@@ -83,7 +86,9 @@ class MathVerifierTest {
               .map(c -> pool.submit(() -> verifier.verify(c.gold(), c.prediction()).asBoolean()))
               .collect(Collectors.toList());
       for (int i = 0; i < cases.size(); i++) {
-        assertThat(futures.get(i).get()).as("line %d", cases.get(i).line()).isEqualTo(sequential.get(i));
+        assertThat(futures.get(i).get())
+            .as("line %d", cases.get(i).line())
+            .isEqualTo(sequential.get(i));
       }
     } finally {
       pool.shutdownNow();

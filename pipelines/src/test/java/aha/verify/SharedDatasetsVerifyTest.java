@@ -35,7 +35,10 @@ class SharedDatasetsVerifyTest {
     int crossTrue = 0;
     for (int i = 0; i < rows.size(); i++) {
       String gold = rows.get(i).get("answer").asText();
-      String completion = "<think>\nLet me work it out. Wait, check.\n</think>\nThe answer is $\\boxed{" + gold + "}$.";
+      String completion =
+          "<think>\nLet me work it out. Wait, check.\n</think>\nThe answer is $\\boxed{"
+              + gold
+              + "}$.";
       Verdict self = verifier.verify(gold, completion);
       if (self.kind() == Verdict.Kind.UNSCORABLE) {
         unscorable++;
@@ -49,7 +52,8 @@ class SharedDatasetsVerifyTest {
         if (verifier.verify(gold, "\\boxed{" + other + "}").isTrue()) crossTrue++;
       }
     }
-    System.out.printf("MATH-500: %d unscorable golds, %d self-verified, %d/%d cross pairs true%n",
+    System.out.printf(
+        "MATH-500: %d unscorable golds, %d self-verified, %d/%d cross pairs true%n",
         unscorable, selfTrue, crossTrue, crossPairs);
     assertThat(unscorable).as("unscorable MATH-500 golds").isLessThanOrEqualTo(5);
     assertThat(crossTrue).as("different answers judged equal").isLessThanOrEqualTo(crossPairs / 50);
@@ -85,8 +89,10 @@ class SharedDatasetsVerifyTest {
     for (String set : List.of("aime2025/test.jsonl", "amc2023/test.jsonl")) {
       for (JsonNode r : rows(set)) {
         String gold = r.get("answer").asText();
-        assertThat(verifier.verify(gold, "so the answer is \\boxed{" + gold + "}").isTrue()).isTrue();
-        assertThat(verifier.verify(gold, "so the answer is \\boxed{" + gold + "1}").isTrue()).isFalse();
+        assertThat(verifier.verify(gold, "so the answer is \\boxed{" + gold + "}").isTrue())
+            .isTrue();
+        assertThat(verifier.verify(gold, "so the answer is \\boxed{" + gold + "1}").isTrue())
+            .isFalse();
       }
     }
   }
@@ -104,7 +110,8 @@ class SharedDatasetsVerifyTest {
       assertThat(countdown.verify(nums, target, "<answer>" + expr + "</answer>").isTrue())
           .as(r.get("id").asText())
           .isTrue();
-      assertThat(countdown.verify(nums, target + 1, "<answer>" + expr + "</answer>").isTrue()).isFalse();
+      assertThat(countdown.verify(nums, target + 1, "<answer>" + expr + "</answer>").isTrue())
+          .isFalse();
     }
   }
 }
