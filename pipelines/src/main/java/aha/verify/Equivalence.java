@@ -206,7 +206,7 @@ final class Equivalence {
     int agreeing = 0;
     double tol = inexact ? 1e-6 : 1e-8;
     Map<String, Double> env = new HashMap<>();
-    for (int trial = 0; trial < MAX_TRIALS && agreeing < MIN_AGREEING_POINTS; trial++) {
+    for (int trial = 0; trial < MAX_TRIALS; trial++) { // all trials: both signs too
       budget.check();
       for (String s : syms) {
         // positive points first (square roots, logarithms), then both signs
@@ -230,10 +230,12 @@ final class Equivalence {
     Map<String, Rational> env = new HashMap<>();
     for (int point = 0; point < MIN_AGREEING_POINTS; point++) {
       for (String s : syms) {
+        // both signs: sqrt(x^2) is |x|, not x
+        int sign = rnd.nextBoolean() ? 1 : -1;
         env.put(
             s,
             Rational.of(
-                java.math.BigInteger.valueOf(rnd.nextInt(1, 400)),
+                java.math.BigInteger.valueOf(sign * rnd.nextInt(1, 400)),
                 java.math.BigInteger.valueOf(rnd.nextInt(1, 97))));
       }
       Rational va = Evaluation.exact(a, env, budget);
