@@ -23,21 +23,33 @@ final class AnswerExtractor {
   }
 
   /** Candidate span in the text and the LaTeX or plain math inside it. */
-  private record Candidate(int start, int end, String content, boolean percent, boolean latex) {}
+  private record Candidate(
+      int start, int end, String content, boolean percent, boolean latex, Answer fixed) {
+    Candidate(int start, int end, String content, boolean percent, boolean latex) {
+      this(start, end, content, percent, latex, null);
+    }
+  }
 
   private static final int PLAIN_TAIL = 4096;
   private static final int MAX_CANDIDATES = 24;
   private static final String CURRENCY = "$€£¥₹₽₪₩₫฿";
-  private static final Pattern NUMBER_OR_EXPR =
+
+  /** An expression with at least one operator, as Math-Verify's plain-expression pattern. */
+  private static final Pattern EXPRESSION =
       Pattern.compile(
-          "(?:^|\\s|=)(?:\\*\\*)?(?:"
-              + "(?<expr>-?\\(?-?\\d[\\d.\\s+\\-*×/^()÷]*[+\\-*×/^()÷][\\d.\\s+\\-*×/^()÷]+\\)?)"
-              + "(?:\\*\\*)?(?=\\.|,|:|\\s|\\)|\\$|$)"
-              + "|["
+          "(?:^|\\s|=)(?:\\*\\*)?"
+              + "(?<expr>[-+]?\\(?-?\\d[\\d.\\s+\\-*×/^()÷]*[+\\-*×/^()÷][\\d.\\s+\\-*×/^()÷]+\\)?)"
+              + "(?<epct>\\s*(?:%|[Pp]ercentage|[Pp]ercent|[Pp]ct))?"
+              + "(?:\\*\\*)?(?=\\.|,|:|\\s|\\)|\\$|$)");
+
+  /** A number: thousands separators, decimal point or comma, currency before, percent after. */
+  private static final Pattern NUMBER =
+      Pattern.compile(
+          "(?:^|\\s|=)(?:\\*\\*)?["
               + Pattern.quote(CURRENCY)
               + "]?(?<!\\d)(?:(?<int1>-?[1-9]\\d{0,2}(?:[ ,]\\d{3})+)(?<dec1>\\.\\d+)?"
               + "|(?<int2>-?\\d+)(?<dec2>[.,]\\d+)|(?<dec3>\\.\\d+)|(?<int3>-?\\d+))"
-              + "(?<pct>\\s*(?:%|[Pp]ercent|\\s*[Pp]ercentage|\\s*[Pp]ct))?)");
+              + "(?<pct>\\s*(?:%|[Pp]ercent|\\s*[Pp]ercentage|\\s*[Pp]ct))?");
 
   private static final Pattern UNESCAPED_DOLLAR = Pattern.compile("(?<!\\\\)\\$");
   private static final Pattern THOUSANDS_NUMBER =
@@ -151,7 +163,7 @@ final class AnswerExtractor {
       for (int[] s : group) {
         String content = text.substring(s[1], s[2]);
         if (firstRaw == null && s == last) firstRaw = content;
-        Answer a = tryParse(content, percentAfter(text, s[2] + 1));
+        Answer a = tryParse(content, percentAfterFormula(text, s[2] + 1));
         if (a == null) {
           ok = false;
           break;
@@ -232,6 +244,18 @@ final class AnswerExtractor {
             .replace("or", "")
             .strip();
     return gap.isEmpty();
+  }
+
+  /**
+   * A percent sign counts for a box only outside its formula ({@code $\boxed{28}$ pct}); inside
+   * ({@code $\boxed{10}\%$}) the box alone is the answer, as Math-Verify reads it.
+   */
+  private static boolean percentAfterFormula(String text, int i) {
+    int n = text.length();
+    while (i < n && text.charAt(i) == ' ') i++;
+    if (i < n && text.charAt(i) == '$') return percentAfter(text, i);
+    if (text.startsWith("\\)", i) || text.startsWith("\\]", i)) return percentAfter(text, i + 2);
+    return false;
   }
 
   private static boolean percentAfter(String text, int i) {
@@ -341,7 +365,7 @@ final class AnswerExtractor {
       }
     }
     if (firstRaw == null) firstRaw = c.content();
-    Answer a = tryParse(c.content(), c.percent());
+    Answer a = c.fixed() != null ? c.fixed() : tryParse(c.content(), c.percent());
     if (a == null) {
       if (c.latex()) failedLatex.add(new int[] {c.start(), c.end()});
       return Extraction.NONE;
@@ -391,29 +415,60 @@ final class AnswerExtractor {
     List<Candidate> out = new ArrayList<>();
     latexEnvironments(text, from, to, out);
     int tailFrom = Math.max(from, to - PLAIN_TAIL);
-    Matcher m = NUMBER_OR_EXPR.matcher(new BudgetedText(text, budget));
+    // expressions and numbers are separate patterns: "4 4/9 2" fails as an expression, 2 remains
+    Matcher m = EXPRESSION.matcher(new BudgetedText(text, budget));
     m.region(tailFrom, to);
     m.useTransparentBounds(true).useAnchoringBounds(false);
     while (m.find()) {
       budget.check();
-      if (m.group("expr") != null) {
-        out.add(
-            new Candidate(
-                m.start("expr"), m.end("expr"), m.group("expr").replace("\n", " "), false, false));
-      } else {
-        String integer = first(m, "int1", "int2", "int3");
-        String decimal = first(m, "dec1", "dec2", "dec3");
-        String digits = integer == null ? "" : integer.replace(",", "").replace(" ", "");
-        String number = digits + (decimal == null ? "" : decimal.replace(',', '.'));
-        int start =
-            m.start(
-                integer != null
-                    ? groupOf(m, "int1", "int2", "int3")
-                    : groupOf(m, "dec1", "dec2", "dec3"));
-        out.add(new Candidate(start, m.end(), number, m.group("pct") != null, false));
-      }
+      String expr = m.group("expr");
+      boolean pct = m.group("epct") != null;
+      Answer mixed = mixedNumber(expr.strip(), pct);
+      out.add(
+          new Candidate(
+              m.start("expr"), m.end("expr"), expr.replace("\n", " "), pct, false, mixed));
+    }
+    m = NUMBER.matcher(new BudgetedText(text, budget));
+    m.region(tailFrom, to);
+    m.useTransparentBounds(true).useAnchoringBounds(false);
+    while (m.find()) {
+      budget.check();
+      String integer = first(m, "int1", "int2", "int3");
+      String decimal = first(m, "dec1", "dec2", "dec3");
+      String digits = integer == null ? "" : integer.replace(",", "").replace(" ", "");
+      String number = digits + (decimal == null ? "" : decimal.replace(',', '.'));
+      int start =
+          m.start(
+              integer != null
+                  ? groupOf(m, "int1", "int2", "int3")
+                  : groupOf(m, "dec1", "dec2", "dec3"));
+      out.add(new Candidate(start, m.end(), number, m.group("pct") != null, false));
     }
     return out;
+  }
+
+  private static final Pattern MIXED =
+      Pattern.compile("([+-]?)(\\d{1,3}(?: \\d{3})+|\\d+) (\\d+)/(\\d+)");
+
+  /**
+   * {@code 4 4/9} is 40/9 and {@code -4 4/9} is -40/9 (whole and fraction separated by one space,
+   * not a line break); a fraction that is not proper ({@code 4 4/0}, {@code 11 7/6}) makes the
+   * whole text a word, equal to nothing but itself. Null when the text is not of that shape.
+   */
+  static Answer mixedNumber(String text, boolean percent) {
+    if (text.endsWith(".")) text = text.substring(0, text.length() - 1).strip();
+    Matcher m = MIXED.matcher(text);
+    if (!m.matches() || m.group(3).length() > 18 || m.group(4).length() > 18) return null;
+    long num = Long.parseLong(m.group(3));
+    long den = Long.parseLong(m.group(4));
+    if (den == 0 || num >= den) return new Answer.Text(text);
+    Rational whole = Rational.parseDecimal(m.group(2).replace(" ", ""));
+    Rational value =
+        whole.add(
+            Rational.of(java.math.BigInteger.valueOf(num), java.math.BigInteger.valueOf(den)));
+    if (m.group(1).equals("-")) value = value.negate();
+    Expr e = new Expr.Num(value, false);
+    return percent ? new Answer.Percent(e) : new Answer.Scalar(e);
   }
 
   private static String first(Matcher m, String... groups) {

@@ -53,15 +53,22 @@ final class Equivalence {
     if (p instanceof FiniteSet s) p = distinct(s);
     if (g instanceof Chain c && asInterval(c) != null) g = asInterval(c);
     if (p instanceof Chain c && asInterval(c) != null) p = asInterval(c);
-    // x = 5 against 5, x \in [1,2] against [1,2]
-    if (g instanceof Relation rg && !(p instanceof Relation) && reducible(rg))
-      return equal(rg.rhs(), p);
-    if (p instanceof Relation rp && !(g instanceof Relation) && reducible(rp))
+    // Math-Verify's asymmetry: a predicted equation stands for its right side when the gold is
+    // not an equation ("k = 1" against 1); a gold equation only when it is an assignment (left
+    // side made of symbols), so "2x + z = 1" is not 1. x \in S stands for S on either side.
+    if (p instanceof Relation rp
+        && !isEquation(g)
+        && (rp.op().equals("=") || rp.op().equals("in"))) {
       return equal(g, rp.rhs());
+    }
+    if (g instanceof Relation rg && !isEquation(p) && reducible(rg)) return equal(rg.rhs(), p);
     if (g instanceof Scalar a && p instanceof Scalar b) return scalars(a.expr(), b.expr());
     if (g instanceof Percent a && p instanceof Percent b) return scalars(a.expr(), b.expr());
     if (g instanceof Percent a && p instanceof Scalar b) return percentMatches(a.expr(), b.expr());
-    if (g instanceof Scalar a && p instanceof Percent b) return percentMatches(b.expr(), a.expr());
+    // a plain gold matches a percentage only by its value: 0.28 = 28%, but 28 != 28%
+    if (g instanceof Scalar a && p instanceof Percent b) {
+      return scalars(a.expr(), new Div(b.expr(), Expr.num(100)));
+    }
     if (g instanceof Relation a && p instanceof Relation b) return relations(a, b);
     if (g instanceof Tuple a && p instanceof Tuple b) return ordered(a.items(), b.items());
     if (g instanceof Interval a && p instanceof Interval b) return intervals(a, b);
@@ -69,8 +76,9 @@ final class Equivalence {
     if (g instanceof Tuple a && p instanceof Interval b) return intervalTuple(b, a);
     if (g instanceof FiniteSet a && p instanceof FiniteSet b)
       return unordered(a.items(), b.items());
-    if (g instanceof FiniteSet a && p instanceof Tuple b) return setTuple(a, b);
-    if (g instanceof Tuple a && p instanceof FiniteSet b) return setTuple(b, a);
+    // a gold set against a predicted tuple ignores order; a gold tuple keeps the written order
+    if (g instanceof FiniteSet a && p instanceof Tuple b) return unordered(a.items(), b.items());
+    if (g instanceof Tuple a && p instanceof FiniteSet b) return ordered(a.items(), b.items());
     if (g instanceof Union a && p instanceof Union b) return unordered(a.parts(), b.parts());
     if (g instanceof Matrix a && p instanceof Matrix b) return matrices(a, b);
     if (g instanceof Chain a && p instanceof Chain b) return chains(a, b);
@@ -123,18 +131,20 @@ final class Equivalence {
         : kept.size() == s.items().size() ? s : new FiniteSet(kept);
   }
 
-  /**
-   * {@code x = 5} stands for 5 when its left side is a bare symbol, {@code 1/2 + 1/2 = 1} for 1
-   * when neither side has a symbol; {@code x \in S} stands for S.
-   */
+  private static boolean isEquation(Answer a) {
+    return a instanceof Relation r && r.op().equals("=");
+  }
+
+  /** An assignment ({@code x = 5}, {@code xy = 5}) or a membership ({@code x \in S}). */
   private static boolean reducible(Relation r) {
     if (r.op().equals("in")) return true;
-    if (!r.op().equals("=") || !(r.lhs() instanceof Scalar s)) return false;
-    if (s.expr() instanceof Sym) return true;
-    TreeSet<String> syms = new TreeSet<>();
-    Evaluation.symbols(s.expr(), syms);
-    if (r.rhs() instanceof Scalar rs) Evaluation.symbols(rs.expr(), syms);
-    return syms.isEmpty();
+    return r.op().equals("=") && r.lhs() instanceof Scalar s && onlySymbols(s.expr());
+  }
+
+  private static boolean onlySymbols(Expr e) {
+    if (e instanceof Sym) return true;
+    if (e instanceof Mul m) return m.factors().stream().allMatch(Equivalence::onlySymbols);
+    return false;
   }
 
   /** {@code a <= x < b} as the interval it describes, or null. */
@@ -352,25 +362,6 @@ final class Equivalence {
         && t.items().get(1) instanceof Scalar hi
         && scalars(iv.lo(), lo.expr())
         && scalars(iv.hi(), hi.expr());
-  }
-
-  /** A set against a tuple: the set in ascending order, as sympy prints a FiniteSet. */
-  private boolean setTuple(FiniteSet s, Tuple t) {
-    if (s.items().size() != t.items().size()) return false;
-    List<Answer> sorted = new ArrayList<>(s.items());
-    List<Double> keys = new ArrayList<>();
-    for (Answer x : sorted) {
-      if (!(x instanceof Scalar sc)) return false;
-      double v = Evaluation.numeric(sc.expr(), Map.of(), budget);
-      if (Double.isNaN(v)) return false;
-      keys.add(v);
-    }
-    Integer[] idx = new Integer[sorted.size()];
-    for (int i = 0; i < idx.length; i++) idx[i] = i;
-    java.util.Arrays.sort(idx, (i, j) -> Double.compare(keys.get(i), keys.get(j)));
-    List<Answer> inOrder = new ArrayList<>();
-    for (Integer i : idx) inOrder.add(sorted.get(i));
-    return ordered(inOrder, t.items());
   }
 
   private boolean matrices(Matrix a, Matrix b) {

@@ -174,6 +174,7 @@ final class LatexParser {
       budget.check();
       items.add(union());
       if (accept(",") || accept(";")) {
+        while (accept(",") || accept(";")) {} // "19, 46, and 82": "," then "and"
         if (atCloser(endKind, closer)) break; // trailing comma
         continue;
       }
@@ -478,6 +479,11 @@ final class LatexParser {
   }
 
   private Answer number(Token t) throws ParseException {
+    // a clock time or ratio, 12:00 or 3:4, is compared as written
+    if (peek().is(":") && pos + 1 < toks.size() && toks.get(pos + 1).kind() == Kind.NUM) {
+      next();
+      return new Text(t.text() + ":" + next().text());
+    }
     Rational v;
     try {
       v = Rational.parseDecimal(t.text());
