@@ -408,7 +408,9 @@ final class LatexLexer {
     while (i < n && isDigit(s.charAt(i))) i++;
     // thousands separators, only outside brackets so that (1,234) stays a point
     if (depth == 0 && i - start <= 3 && i - start > 0) {
-      while (i + 3 < n + 0 && s.charAt(i) == ',' && threeDigits(i + 1)) i += 4;
+      // "1,000,000" or "1 000 000" (one separator kind throughout)
+      char sep = i < n && (s.charAt(i) == ',' || s.charAt(i) == ' ') ? s.charAt(i) : 0;
+      while (sep != 0 && i + 3 < n && s.charAt(i) == sep && threeDigits(i + 1)) i += 4;
     }
     if (i + 1 < n && s.charAt(i) == '.' && isDigit(s.charAt(i + 1))) {
       i++;
@@ -422,7 +424,7 @@ final class LatexLexer {
       while (j < n && isDigit(s.charAt(j))) j++;
       if (j > digits && j - digits <= 3 && (j >= n || !isAsciiLetter(s.charAt(j)))) i = j;
     }
-    out.add(new Token(Kind.NUM, s.substring(start, i).replace(",", "")));
+    out.add(new Token(Kind.NUM, s.substring(start, i).replace(",", "").replace(" ", "")));
   }
 
   private boolean threeDigits(int j) {

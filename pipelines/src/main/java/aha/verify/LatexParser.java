@@ -103,7 +103,11 @@ final class LatexParser {
     return a;
   }
 
-  private static final Pattern THOUSANDS = Pattern.compile("(\\d)(?:,\\\\!\\s*|\\{,\\})(\\d{3})");
+  /** A number written with {@code ,\!}, {@code {,}} or {@code \,} between groups of three. */
+  private static final Pattern THOUSANDS =
+      Pattern.compile("(?<!\\d)\\d{1,3}(?:(?:,\\\\!\\s*|\\{,\\}|\\\\,)\\d{3})+(?!\\d)");
+
+  private static final Pattern SEPARATOR = Pattern.compile(",\\\\!\\s*|\\{,\\}|\\\\,");
 
   /** Rewrites the few multi-character spellings the lexer cannot see token by token. */
   static String normalize(String latex) {
@@ -111,13 +115,9 @@ final class LatexParser {
     if (s.contains("circ")) {
       s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("^{\\circ }", "");
     }
-    if (s.contains("\\!") || s.contains("{,}")) {
+    if (s.contains("\\!") || s.contains("{,}") || s.contains("\\,")) {
       // 10,\!080 and 14{,}916 are thousands separators
-      String prev;
-      do {
-        prev = s;
-        s = THOUSANDS.matcher(s).replaceAll("$1$2");
-      } while (!s.equals(prev));
+      s = THOUSANDS.matcher(s).replaceAll(m -> SEPARATOR.matcher(m.group()).replaceAll(""));
       s = s.replace("\\!", "").replace("{,}", ",");
     }
     return s;
