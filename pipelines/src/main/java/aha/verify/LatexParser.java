@@ -265,6 +265,10 @@ final class LatexParser {
         next();
         if (peek().kind() == Kind.EOF) throw new ParseException("dangling operator");
         Answer right = term();
+        if (MatrixArithmetic.involved(left, right) && (t.is("+") || t.is("-"))) {
+          left = MatrixArithmetic.add(left, right, t.is("-"));
+          continue;
+        }
         Expr a = scalar(left);
         Expr b = scalar(right);
         switch (t.text()) {
@@ -301,12 +305,19 @@ final class LatexParser {
       if (t.is("*") || t.is("/")) {
         next();
         Answer right = unary();
+        if (MatrixArithmetic.involved(left, right) && t.is("*")) {
+          left = MatrixArithmetic.multiply(left, right);
+          continue;
+        }
         Expr a = scalar(left);
         Expr b = scalar(right);
         left = new Scalar(t.text().equals("*") ? mul(a, b) : new Div(a, b));
       } else if (startsImplicitFactor(t)) {
         Answer right = power();
-        left = new Scalar(mul(scalar(left), scalar(right)));
+        left =
+            MatrixArithmetic.involved(left, right)
+                ? MatrixArithmetic.multiply(left, right)
+                : new Scalar(mul(scalar(left), scalar(right)));
       } else {
         return left;
       }
@@ -342,7 +353,12 @@ final class LatexParser {
   private Answer unary() throws ParseException {
     enter();
     try {
-      if (accept("-")) return new Scalar(negate(scalar(unary())));
+      if (accept("-")) {
+        Answer a = unary();
+        return a instanceof Answer.Matrix
+            ? MatrixArithmetic.negate(a)
+            : new Scalar(negate(scalar(a)));
+      }
       if (accept("+")) return unary();
       if (accept("±")) return new Scalar(new PlusMinus(Expr.num(0), scalar(unary())));
       return power();
