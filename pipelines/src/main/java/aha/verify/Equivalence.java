@@ -208,6 +208,11 @@ final class Equivalence {
 
   private boolean agreeAtRandomPoints(Expr a, Expr b, TreeSet<String> syms, boolean inexact) {
     SplittableRandom rnd = new SplittableRandom(0x5eed ^ syms.hashCode());
+    if (!inexact && syms.contains("i")) {
+      // i as the imaginary unit, as Math-Verify does when an answer has a standalone i
+      Boolean complex = agreeInGaussianRationals(a, b, syms, new SplittableRandom(rnd.nextLong()));
+      if (complex != null) return complex;
+    }
     if (!inexact) {
       // rational functions evaluate exactly at rational points: no tolerance needed
       Boolean exact = agreeAtRationalPoints(a, b, syms, rnd);
@@ -232,6 +237,27 @@ final class Equivalence {
     }
     if (agreeing > 0) return true;
     return a.toString().equals(b.toString());
+  }
+
+  /** TRUE/FALSE when both sides evaluate exactly in Q(i) at a few rational points, else null. */
+  private Boolean agreeInGaussianRationals(
+      Expr a, Expr b, TreeSet<String> syms, SplittableRandom rnd) {
+    Map<String, Rational> env = new HashMap<>();
+    for (int point = 0; point < MIN_AGREEING_POINTS; point++) {
+      for (String s : syms) {
+        env.put(
+            s,
+            Rational.of(
+                java.math.BigInteger.valueOf(rnd.nextInt(-400, 400)),
+                java.math.BigInteger.valueOf(rnd.nextInt(1, 97))));
+      }
+      Gaussian va = Gaussian.evaluate(a, env, budget);
+      Gaussian vb = va == null ? null : Gaussian.evaluate(b, env, budget);
+      if (vb == null) return null;
+      if (!va.equals(vb)) return false;
+      if (syms.size() == 1) return true; // only i: one evaluation decides
+    }
+    return true;
   }
 
   /** TRUE/FALSE when both sides evaluate exactly at a few rational points, else null. */
