@@ -253,7 +253,7 @@ final class LatexLexer {
           || name.equals("middle")) {
         if (i < n && s.charAt(i) == '.') i++; // \left. and \right. are invisible
       }
-      if (name.equals("phantom")) skipGroup();
+      if (name.equals("phantom")) group(); // \phantom{...} takes space, adds nothing
       return;
     }
     if (TEXT_COMMANDS.contains(name)) {
@@ -396,10 +396,6 @@ final class LatexLexer {
       }
     }
     throw new LexException("unbalanced braces");
-  }
-
-  private void skipGroup() throws LexException {
-    group();
   }
 
   private void number() {

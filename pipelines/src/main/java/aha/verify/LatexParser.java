@@ -629,10 +629,9 @@ final class LatexParser {
     } else {
       arg = scalar(power());
     }
+    // \log without a base is the natural logarithm, as in sympy; \log_b x is ln x / ln b
     Expr f =
-        new Func(
-            name.equals("log") && base == null ? "log" : name.equals("log") ? "ln" : name, arg);
-    if (base != null) f = new Div(new Func("ln", arg), new Func("ln", base));
+        base == null ? new Func(name, arg) : new Div(new Func("ln", arg), new Func("ln", base));
     if (power != null) {
       // sin^{-1} x is arcsin x
       if (power instanceof Num n

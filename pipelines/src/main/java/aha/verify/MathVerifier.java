@@ -126,11 +126,17 @@ public final class MathVerifier {
     }
   }
 
-  /** The extracted, parsed answer of a text as a debugging string (null when none). */
+  /**
+   * The extracted, parsed answer of a text as a debugging string (null when none or out of time).
+   */
   public String describe(String text) {
-    Extraction e =
-        AnswerExtractor.extract(
-            text, options.requireAnchor(), new Budget(options.timeout().toNanos()));
-    return e.parsed() ? e.answers().get(0).toString() : null;
+    try {
+      Extraction e =
+          AnswerExtractor.extract(
+              text, options.requireAnchor(), new Budget(options.timeout().toNanos()));
+      return e.parsed() ? e.answers().get(0).toString() : null;
+    } catch (Budget.Exceeded | StackOverflowError e) {
+      return null;
+    }
   }
 }
