@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  scripts/aha verify --input cases.jsonl --output verdicts.jsonl",
-      "  scripts/aha verify --input cd.jsonl --output v.jsonl --task countdown --threads 2"
+      "  scripts/aha verify --input cd.jsonl --output v.jsonl --task countdown",
+      "  scripts/aha verify --input cases.jsonl --output v.jsonl --threads 2 --reasons"
     })
 final class VerifyCommand implements Callable<Integer> {
   enum Task {
