@@ -72,6 +72,44 @@ public final class VerifyBenchmark {
         "| answer verification (math, R1-style completions, %s) | 1 thread | %,.0f cases/s per"
             + " CPU-second (%,.0f per wall-second) | %d cases, mean %,d chars, %.0f%% true |%n",
         source, perCpuSecond, perWallSecond, result[0], chars / n, 100.0 * result[2] / result[0]);
+    countdown(rnd, Math.max(1.0, seconds / 2));
+  }
+
+  /** Countdown: R1-style completions ending in an {@code <answer>} equation, half of them wrong. */
+  private static void countdown(SplittableRandom rnd, double seconds) {
+    CountdownVerifier verifier = new CountdownVerifier();
+    int n = 1000;
+    List<List<Long>> nums = new ArrayList<>();
+    long[] targets = new long[n];
+    String[] completions = new String[n];
+    for (int i = 0; i < n; i++) {
+      long a = rnd.nextInt(1, 100);
+      long b = rnd.nextInt(1, 100);
+      long c = rnd.nextInt(1, 100);
+      nums.add(List.of(a, b, c));
+      targets[i] = a * b - c;
+      String eq = rnd.nextBoolean() ? a + " * " + b + " - " + c : "(" + a + " + " + b + ") - " + c;
+      completions[i] =
+          completion(rnd, 2000, "x").replace("\\boxed{x}", "") + "\n<answer>" + eq + "</answer>";
+    }
+    for (int round = 0; round < 2; round++) {
+      long cpuStart = Budget.cpuNow();
+      long deadline = System.nanoTime() + (long) (seconds * 1e9);
+      long cases = 0;
+      long trues = 0;
+      while (System.nanoTime() < deadline) {
+        for (int i = 0; i < n; i++) {
+          if (verifier.verify(nums.get(i), targets[i], completions[i]).isTrue()) trues++;
+          cases++;
+        }
+      }
+      if (round == 1) {
+        System.out.printf(
+            "| answer verification (countdown, <answer> equations) | 1 thread | %,.0f cases/s per"
+                + " CPU-second | %d cases, %.0f%% true |%n",
+            cases / ((Budget.cpuNow() - cpuStart) / 1e9), cases, 100.0 * trues / cases);
+      }
+    }
   }
 
   /** Returns {cases, wallNanos, trueVerdicts, cpuNanos}. */
