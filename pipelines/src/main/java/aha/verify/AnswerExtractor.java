@@ -491,7 +491,7 @@ final class AnswerExtractor {
         if (i + 1 < to && text.charAt(i + 1) == '$') {
           int close = text.indexOf("$$", i + 2);
           if (close < 0 || close >= to) return;
-          add(text, out, i, i + 2, close, close + 2, true);
+          add(text, out, i, i + 2, close, close + 2);
           i = close + 2;
           continue;
         }
@@ -499,7 +499,7 @@ final class AnswerExtractor {
         if (close < 0) return;
         boolean digitBefore = i > 0 && Character.isDigit(text.charAt(i - 1));
         if (!digitBefore && !containsNewline(text, i + 1, close)) {
-          add(text, out, i, i + 1, close, close + 1, false);
+          add(text, out, i, i + 1, close, close + 1);
           i = close + 1;
         } else {
           i++;
@@ -512,7 +512,7 @@ final class AnswerExtractor {
           String closer = d == '[' ? "\\]" : "\\)";
           int close = text.indexOf(closer, i + 2);
           if (close >= 0 && close < to && (d == '[' || !containsNewline(text, i + 2, close))) {
-            add(text, out, i, i + 2, close, close + 2, d == '[');
+            add(text, out, i, i + 2, close, close + 2);
             i = close + 2;
             continue;
           }
@@ -547,14 +547,9 @@ final class AnswerExtractor {
     }
   }
 
-  private void add(
-      String text,
-      List<Candidate> out,
-      int start,
-      int contentStart,
-      int contentEnd,
-      int end,
-      boolean display) {
+  /** A formula spanning [start, end) whose content is [contentStart, contentEnd). */
+  private static void add(
+      String text, List<Candidate> out, int start, int contentStart, int contentEnd, int end) {
     if (contentEnd <= contentStart) return;
     String content = text.substring(contentStart, contentEnd);
     if (content.isBlank()) return;
