@@ -24,7 +24,17 @@ final class Budget {
   static final int MAX_BITS = 16_384;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-  private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported();
+  private static final boolean CPU_CLOCK = cpuClockUsable();
+
+  private static boolean cpuClockUsable() {
+    try {
+      if (!THREADS.isCurrentThreadCpuTimeSupported()) return false;
+      if (!THREADS.isThreadCpuTimeEnabled()) THREADS.setThreadCpuTimeEnabled(true);
+      return THREADS.getCurrentThreadCpuTime() >= 0;
+    } catch (UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
+  }
 
   /** Wall-clock safety net, in multiples of the CPU bound, for a thread starved of CPU. */
   static final int WALL_FACTOR = 20;
