@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       BenchCommand.class,
       TeachCommand.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
