@@ -27,8 +27,23 @@ public final class Benchmarks {
   public static final Map<String, Entry> ALL = new LinkedHashMap<>();
 
   static {
+    ALL.put("verify", new Entry("Answer verification (one thread, R1-style completions)",
+        "scripts/aha bench --only verify", args -> aha.verify.VerifyBenchmark.main(sharedArgs("--seconds", "5"))));
+    ALL.put("teacher", new Entry("Teacher client against the local teacher server (same machine)",
+        "scripts/aha bench --only teacher", aha.teacher.TeacherBenchmark::main));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
+  }
+
+  /** Adds {@code --shared DIR} when the reference data sets beside the checkout exist. */
+  private static String[] sharedArgs(String... rest) {
+    java.util.List<String> args = new java.util.ArrayList<>(List.of(rest));
+    Path shared = Path.of(System.getProperty("aha.shared.dir", "../shared"));
+    if (Files.isDirectory(shared.resolve("datasets"))) {
+      args.add("--shared");
+      args.add(shared.toString());
+    }
+    return args.toArray(new String[0]);
   }
 
   private Benchmarks() {}
