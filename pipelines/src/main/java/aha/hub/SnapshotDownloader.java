@@ -1,0 +1,143 @@
+package aha.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole repository (or the files matching patterns) into {@code snapshots/<commit>/}, as
+ * {@code snapshot_download} does: resolve the revision to a commit once, list the tree at that
+ * commit (paginated), download each missing file by commit, then write {@code refs/<revision>}.
+ * Files already linked in the snapshot cost no request at all.
+ */
+final class SnapshotDownloader {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotDownloader.class);
+  /** Parallel file downloads; the Hub limits bursts, and small files are latency-bound. */
+  static final int WORKERS = 4;
+
+  private final HubHttp http;
+  private final HubCache cache;
+  private final FileDownloader files;
+
+  SnapshotDownloader(HubHttp http, HubCache cache, FileDownloader files) {
+    this.http = http;
+    this.cache = cache;
+    this.files = files;
+  }
+
+  Path download(RepoType type, String repoId, String revision, PathPatterns patterns) throws IOException {
+    Path repoDir = cache.repoDir(type, repoId);
+    String what = type.id() + " " + repoId + " at revision " + revision;
+    if (http.settings().offline()) {
+      return cache
+          .cachedSnapshot(type, repoId, revision)
+          .orElseThrow(
+              () -> new HubAccessException.NotCached(
+                  "Offline mode is on (HF_HUB_OFFLINE) and " + what + " is not in the cache " + cache.root() + "."));
+    }
+    String commit;
+    List<RepoFile> listing;
+    try {
+      commit = HubCache.COMMIT.matcher(revision).matches() ? revision : resolveCommit(type, repoId, revision, what);
+      listing = listFiles(type, repoId, commit, what);
+    } catch (HubAccessException.RevisionNotFound e) {
+      throw e;
+    } catch (HubAccessException | HubTransferException e) {
+      return fallback(type, repoId, revision, what, e);
+    } catch (IOException e) {
+      return fallback(type, repoId, revision, what, e);
+    }
+    List<RepoFile> wanted = new ArrayList<>();
+    for (RepoFile f : listing) {
+      if (patterns.matches(f.path())) {
+        HubCache.inside(repoDir, f.path()); // refuse a hostile listing before writing anything
+        wanted.add(f);
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(WORKERS, wanted.size())));
+    try {
+      List<Future<Path>> futures = new ArrayList<>();
+      for (RepoFile f : wanted) {
+        futures.add(pool.submit(() -> files.download(type, repoId, commit, f.path())));
+      }
+      for (Future<Path> fut : futures) {
+        await(fut);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Path dir = cache.snapshotDir(repoDir, commit);
+    Files.createDirectories(dir);
+    cache.writeRef(repoDir, revision, commit);
+    LOG.info("{}: {} file(s) in {}", what, wanted.size(), dir);
+    return dir;
+  }
+
+  /** {@code GET /api/{type}s/{repo}/revision/{rev}} and its {@code sha}. */
+  String resolveCommit(RepoType type, String repoId, String revision, String what) throws IOException {
+    JsonNode info =
+        http.getJson(
+            http.url("api/" + type.plural() + "/" + repoId + "/revision/" + FileDownloader.encodeSegment(revision)),
+            what);
+    String sha = info.path("sha").asText("");
+    if (!HubCache.COMMIT.matcher(sha).matches()) {
+      throw new HubTransferException("The Hub's repo info for " + what + " has no commit sha.");
+    }
+    return sha;
+  }
+
+  /** Every file at {@code revision}, following the {@code Link} pagination of the tree API. */
+  List<RepoFile> listFiles(RepoType type, String repoId, String revision, String what) throws IOException {
+    String url =
+        http.url("api/" + type.plural() + "/" + repoId + "/tree/" + FileDownloader.encodeSegment(revision)
+            + "?recursive=true&expand=false");
+    List<RepoFile> out = new ArrayList<>();
+    for (JsonNode item : http.getAllPages(url, what)) {
+      RepoFile f = RepoFile.fromTreeItem(item);
+      if (f != null) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private Path fallback(RepoType type, String repoId, String revision, String what, Exception cause) throws IOException {
+    Optional<Path> cached = cache.cachedSnapshot(type, repoId, revision);
+    if (cached.isPresent()) {
+      LOG.warn("Hub unreachable for {} ({}); using the cached snapshot", what, cause.getMessage());
+      return cached.get();
+    }
+    if (cause instanceof RuntimeException) {
+      throw (RuntimeException) cause;
+    }
+    throw (IOException) cause;
+  }
+
+  private static void await(Future<Path> fut) throws IOException {
+    try {
+      fut.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw new IOException(c);
+    }
+  }
+}
