@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
@@ -217,9 +216,5 @@ public final class HubCache {
       throw new BadInputException(
           "Invalid repo id '" + repoId + "': expected 'name' or 'org/name' with letters, digits, '-', '_' and '.'.");
     }
-  }
-
-  static boolean isSymlinkOrFile(Path p) {
-    return Files.isSymbolicLink(p) || Files.exists(p, LinkOption.NOFOLLOW_LINKS);
   }
 }
