@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       InspectCommand.class,
+      HubCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
