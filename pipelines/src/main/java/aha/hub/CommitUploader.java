@@ -101,6 +101,11 @@ final class CommitUploader {
       if (resp.code() == 409) {
         return;
       }
+      if (resp.code() == 401 || resp.code() == 403) {
+        throw new HubAccessException.Denied(
+            "Creating " + type.id() + " " + repoId + " on " + http.settings().endpoint() + " was refused (HTTP " + resp.code()
+                + "): set HF_TOKEN (or $HF_HOME/token) to a token with write access to that namespace.");
+      }
       http.check(resp, "creating " + type.id() + " " + repoId);
     }
   }

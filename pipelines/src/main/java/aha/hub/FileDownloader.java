@@ -69,13 +69,19 @@ final class FileDownloader {
     }
     Metadata meta;
     try {
-      meta = head(type, repoId, revision, pathInRepo, what);
+      // first HEAD without retries: when the Hub is down or busy, a cached copy answers at once
+      meta = head(type, repoId, revision, pathInRepo, what, false);
     } catch (HubAccessException.RevisionNotFound | HubAccessException.EntryNotFound e) {
       throw e;
-    } catch (HubAccessException | HubTransferException e) {
+    } catch (HubAccessException e) {
       return fromCacheOrThrow(type, repoId, revision, pathInRepo, what, e);
     } catch (IOException e) {
-      return fromCacheOrThrow(type, repoId, revision, pathInRepo, what, e);
+      Optional<Path> cached = fromCache(type, repoId, revision, pathInRepo, what);
+      if (cached.isPresent()) {
+        LOG.warn("Hub unreachable for {} ({}); using the cached copy", what, e.getMessage());
+        return cached.get();
+      }
+      meta = head(type, repoId, revision, pathInRepo, what, true); // nothing cached: back off and retry
     }
     Path pointer = cache.pointer(repoDir, meta.commit(), pathInRepo);
     cache.writeRef(repoDir, revision, meta.commit());
@@ -109,11 +115,12 @@ final class FileDownloader {
    * HEAD with redirects followed by hand: same origin (a renamed repo) is followed with the token;
    * another origin is the CDN, whose URL becomes the download URL and whose 3xx carries the metadata.
    */
-  Metadata head(RepoType type, String repoId, String revision, String pathInRepo, String what) throws IOException {
+  Metadata head(RepoType type, String repoId, String revision, String pathInRepo, String what, boolean retry)
+      throws IOException {
     String url = resolveUrl(type, repoId, revision, pathInRepo);
     for (int hop = 0; hop <= MAX_SAME_HOST_REDIRECTS; hop++) {
       Request req = http.request(url).head().header("Accept-Encoding", "identity").build();
-      try (Response resp = http.execute(headClient, req, true)) {
+      try (Response resp = http.execute(headClient, req, retry)) {
         if (resp.isRedirect()) {
           String location = resp.header("Location");
           HttpUrl target = location == null ? null : resp.request().url().resolve(location);
@@ -290,34 +297,40 @@ final class FileDownloader {
     }
   }
 
-  private Path fromCacheOrThrow(
-      RepoType type, String repoId, String revision, String pathInRepo, String what, Exception cause)
+  /** The cached file for a revision; throws EntryNotFound when the cache records it as absent. */
+  private Optional<Path> fromCache(RepoType type, String repoId, String revision, String pathInRepo, String what)
       throws IOException {
     Path repoDir = cache.repoDir(type, repoId);
     Optional<String> commit = cache.readRef(repoDir, revision);
-    if (commit.isPresent()) {
-      Path p = cache.pointer(repoDir, commit.get(), pathInRepo);
-      if (Files.exists(p)) {
-        if (cause != null) {
-          LOG.warn("Hub unreachable for {} ({}); using the cached copy", what, cause.getMessage());
-        }
-        return p;
+    if (commit.isEmpty()) {
+      return Optional.empty();
+    }
+    Path p = cache.pointer(repoDir, commit.get(), pathInRepo);
+    if (Files.exists(p)) {
+      return Optional.of(p);
+    }
+    if (cache.isMarkedNoExist(repoDir, commit.get(), pathInRepo)) {
+      throw new HubAccessException.EntryNotFound("File not found: " + what + " (the cache records it as absent).");
+    }
+    return Optional.empty();
+  }
+
+  /** Offline ({@code cause} null) or refused by the Hub: the cached copy, else the reason. */
+  private Path fromCacheOrThrow(
+      RepoType type, String repoId, String revision, String pathInRepo, String what, HubAccessException cause)
+      throws IOException {
+    Optional<Path> cached = fromCache(type, repoId, revision, pathInRepo, what);
+    if (cached.isPresent()) {
+      if (cause != null) {
+        LOG.warn("The Hub refused {} ({}); using the cached copy", what, cause.getMessage());
       }
-      if (cache.isMarkedNoExist(repoDir, commit.get(), pathInRepo)) {
-        throw new HubAccessException.EntryNotFound("File not found: " + what + " (the cache records it as absent).");
-      }
+      return cached.get();
     }
-    if (cause instanceof HubAccessException) {
-      throw (HubAccessException) cause;
+    if (cause != null) {
+      throw cause;
     }
-    if (cause == null) {
-      throw new HubAccessException.NotCached(
-          "Offline mode is on (HF_HUB_OFFLINE) and " + what + " is not in the cache " + cache.root() + ".");
-    }
-    if (cause instanceof IOException) {
-      throw (IOException) cause;
-    }
-    throw new HubTransferException(cause.getMessage(), 0, cause);
+    throw new HubAccessException.NotCached(
+        "Offline mode is on (HF_HUB_OFFLINE) and " + what + " is not in the cache " + cache.root() + ".");
   }
 
   static String describe(RepoType type, String repoId, String revision, String pathInRepo) {

@@ -164,8 +164,8 @@ final class HubHttp {
   }
 
   /** GET a JSON document from the Hub, mapping errors for {@code what}. */
-  JsonNode getJson(String url, String what) throws IOException {
-    try (Response resp = execute(manual, request(url).get().build(), true)) {
+  JsonNode getJson(String url, String what, boolean retry) throws IOException {
+    try (Response resp = execute(manual, request(url).get().build(), retry)) {
       check(resp, what);
       return JSON.readTree(resp.body().byteStream());
     }

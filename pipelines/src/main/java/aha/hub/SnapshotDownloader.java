@@ -46,17 +46,28 @@ final class SnapshotDownloader {
                   "Offline mode is on (HF_HUB_OFFLINE) and " + what + " is not in the cache " + cache.root() + "."));
     }
     String commit;
-    List<RepoFile> listing;
     try {
-      commit = HubCache.COMMIT.matcher(revision).matches() ? revision : resolveCommit(type, repoId, revision, what);
-      listing = listFiles(type, repoId, commit, what);
+      // first try without retries: when the Hub is down or busy, a cached snapshot answers at once
+      commit = HubCache.COMMIT.matcher(revision).matches() ? revision : resolveCommit(type, repoId, revision, what, false);
     } catch (HubAccessException.RevisionNotFound e) {
       throw e;
-    } catch (HubAccessException | HubTransferException e) {
+    } catch (HubAccessException e) {
       return fallback(type, repoId, revision, what, e);
     } catch (IOException e) {
-      return fallback(type, repoId, revision, what, e);
+      Optional<Path> cached = cache.cachedSnapshot(type, repoId, revision);
+      if (cached.isPresent()) {
+        LOG.warn("Hub unreachable for {} ({}); using the cached snapshot", what, e.getMessage());
+        return cached.get();
+      }
+      commit = resolveCommit(type, repoId, revision, what, true);
     }
+    return fetch(type, repoId, revision, commit, patterns, what);
+  }
+
+  private Path fetch(RepoType type, String repoId, String revision, String commit, PathPatterns patterns, String what)
+      throws IOException {
+    Path repoDir = cache.repoDir(type, repoId);
+    List<RepoFile> listing = listFiles(type, repoId, commit, what);
     List<RepoFile> wanted = new ArrayList<>();
     for (RepoFile f : listing) {
       if (patterns.matches(f.path())) {
@@ -84,11 +95,12 @@ final class SnapshotDownloader {
   }
 
   /** {@code GET /api/{type}s/{repo}/revision/{rev}} and its {@code sha}. */
-  String resolveCommit(RepoType type, String repoId, String revision, String what) throws IOException {
+  String resolveCommit(RepoType type, String repoId, String revision, String what, boolean retry) throws IOException {
     JsonNode info =
         http.getJson(
             http.url("api/" + type.plural() + "/" + repoId + "/revision/" + FileDownloader.encodeSegment(revision)),
-            what);
+            what,
+            retry);
     String sha = info.path("sha").asText("");
     if (!HubCache.COMMIT.matcher(sha).matches()) {
       throw new HubTransferException("The Hub's repo info for " + what + " has no commit sha.");
@@ -111,16 +123,15 @@ final class SnapshotDownloader {
     return out;
   }
 
-  private Path fallback(RepoType type, String repoId, String revision, String what, Exception cause) throws IOException {
+  /** A repo the Hub refuses (not found, gated) may still be cached: Python answers from the cache too. */
+  private Path fallback(RepoType type, String repoId, String revision, String what, HubAccessException cause)
+      throws IOException {
     Optional<Path> cached = cache.cachedSnapshot(type, repoId, revision);
     if (cached.isPresent()) {
-      LOG.warn("Hub unreachable for {} ({}); using the cached snapshot", what, cause.getMessage());
+      LOG.warn("The Hub refused {} ({}); using the cached snapshot", what, cause.getMessage());
       return cached.get();
     }
-    if (cause instanceof RuntimeException) {
-      throw (RuntimeException) cause;
-    }
-    throw (IOException) cause;
+    throw cause;
   }
 
   private static void await(Future<Path> fut) throws IOException {
