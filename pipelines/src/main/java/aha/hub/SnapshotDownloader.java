@@ -36,7 +36,6 @@ final class SnapshotDownloader {
   }
 
   Path download(RepoType type, String repoId, String revision, PathPatterns patterns) throws IOException {
-    Path repoDir = cache.repoDir(type, repoId);
     String what = type.id() + " " + repoId + " at revision " + revision;
     if (http.settings().offline()) {
       return cache

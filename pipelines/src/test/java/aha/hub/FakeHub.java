@@ -565,7 +565,14 @@ final class FakeHub implements AutoCloseable {
       JsonNode v = n.path("value");
       switch (n.path("key").asText()) {
         case "header" -> summary = v.path("summary").asText(null);
-        case "file" -> files.put(v.path("path").asText(), Base64.getDecoder().decode(v.path("content").asText()));
+        case "file" -> {
+          byte[] b = Base64.getDecoder().decode(v.path("content").asText());
+          if (new String(b, StandardCharsets.UTF_8).contains(TOKEN)) {
+            send(ex, 400, "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
+            return;
+          }
+          files.put(v.path("path").asText(), b);
+        }
         case "lfsFile" -> {
           byte[] b = lfsStore.get(v.path("oid").asText());
           if (b == null || b.length != v.path("size").asLong()) {
