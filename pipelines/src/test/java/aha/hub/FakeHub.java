@@ -72,6 +72,7 @@ final class FakeHub implements AutoCloseable {
   final Map<String, byte[]> lfsStore = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, byte[]>> pendingParts = new ConcurrentHashMap<>();
 
+  volatile String cdnHost = "127.0.0.1";
   volatile int pageSize = 2;
   volatile int lfsThreshold = 1000;
   volatile long multipartChunk = 4096;
@@ -84,9 +85,13 @@ final class FakeHub implements AutoCloseable {
   volatile boolean ignoreRange;
 
   FakeHub() throws IOException {
-    InetSocketAddress local = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
-    hub = HttpServer.create(local, 0);
-    cdn = HttpServer.create(local, 0);
+    this(0);
+  }
+
+  FakeHub(int port) throws IOException {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    hub = HttpServer.create(new InetSocketAddress(loopback, port), 0);
+    cdn = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
     hub.createContext("/", ex -> serve("hub", ex));
     cdn.createContext("/", ex -> serve("cdn", ex));
     hub.setExecutor(pool);
@@ -95,12 +100,36 @@ final class FakeHub implements AutoCloseable {
     cdn.start();
   }
 
+  /**
+   * Runs the fake Hub by hand (for the interoperability check in docs/hub.md): seeds model
+   * {@code org/tiny} and dataset {@code org/tiny-data}, prints the endpoint and the token, and
+   * serves until killed. Port: first argument, else any free one. Second argument: the host name
+   * the CDN redirects use (default 127.0.0.1); huggingface_hub 1.33 compares redirect hosts
+   * without their port, so to make it treat the CDN as another host, pass {@code localhost}.
+   */
+  public static void main(String[] args) throws Exception {
+    FakeHub hub = new FakeHub(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+    if (args.length > 1) {
+      hub.cdnHost = args[1];
+    }
+    HubTestSupport.seedModel(hub);
+    hub.createRepo(RepoType.DATASET, "org/tiny-data");
+    hub.commit(RepoType.DATASET, "org/tiny-data", Map.of(
+        "data/train-00000-of-00001.parquet", HubTestSupport.randomBytes(3000, 11),
+        "data/test-00000-of-00001.parquet", HubTestSupport.randomBytes(1500, 12),
+        "README.md", RepoCard.datasetCard("org/tiny-data", List.of("data/train-00000-of-00001.parquet",
+            "data/test-00000-of-00001.parquet")).getBytes(StandardCharsets.UTF_8)));
+    System.out.println("endpoint " + hub.endpoint());
+    System.out.println("token " + TOKEN);
+    Thread.currentThread().join();
+  }
+
   String endpoint() {
     return "http://127.0.0.1:" + hub.getAddress().getPort();
   }
 
   String cdnBase() {
-    return "http://127.0.0.1:" + cdn.getAddress().getPort();
+    return "http://" + cdnHost + ":" + cdn.getAddress().getPort();
   }
 
   @Override
@@ -375,7 +404,7 @@ final class FakeHub implements AutoCloseable {
       send(ex, 200, "");
       return;
     }
-    if (ex.getRequestMethod().equals("GET") && path.startsWith("/blobs/")) {
+    if ((ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD")) && path.startsWith("/blobs/")) {
       byte[] bytes = lfsStore.get(path.substring("/blobs/".length()));
       if (bytes == null) {
         send(ex, 404, "NoSuchKey");
