@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code aha hub download|upload}: the Hugging Face Hub with the Python library's cache and variables. */
+/**
+ * {@code aha hub download|upload}: the Hugging Face Hub with the Python library's cache and
+ * variables.
+ */
 @Command(
     name = "hub",
     mixinStandardHelpOptions = true,
@@ -34,7 +37,8 @@ final class HubCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a hub command: download or upload.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing a hub command: download or upload.");
   }
 
   @Command(
@@ -57,25 +61,46 @@ final class HubCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "REPO_ID", description = "org/name of the repository.")
     String repoId;
 
-    @Parameters(index = "1..*", paramLabel = "PATH", description = "Files to download (default: the whole repository).")
+    @Parameters(
+        index = "1..*",
+        paramLabel = "PATH",
+        description = "Files to download (default: the whole repository).")
     List<String> paths = new ArrayList<>();
 
-    @Option(names = "--repo-type", paramLabel = "TYPE", description = "model (default), dataset or space.")
+    @Option(
+        names = "--repo-type",
+        paramLabel = "TYPE",
+        description = "model (default), dataset or space.")
     String repoType = "model";
 
-    @Option(names = "--revision", paramLabel = "R", description = "Branch, tag or commit (default: main).")
+    @Option(
+        names = "--revision",
+        paramLabel = "R",
+        description = "Branch, tag or commit (default: main).")
     String revision = "main";
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache folder (default: HF_HUB_CACHE, else $HF_HOME/hub).")
+    @Option(
+        names = "--cache-dir",
+        paramLabel = "DIR",
+        description = "Cache folder (default: HF_HUB_CACHE, else $HF_HOME/hub).")
     Path cacheDir;
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "Hub URL (default: HF_ENDPOINT, else https://huggingface.co).")
+    @Option(
+        names = "--endpoint",
+        paramLabel = "URL",
+        description = "Hub URL (default: HF_ENDPOINT, else https://huggingface.co).")
     String endpoint;
 
-    @Option(names = "--include", paramLabel = "GLOB", description = "Only paths matching this glob (repeatable).")
+    @Option(
+        names = "--include",
+        paramLabel = "GLOB",
+        description = "Only paths matching this glob (repeatable).")
     List<String> include = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip paths matching this glob (repeatable).")
+    @Option(
+        names = "--exclude",
+        paramLabel = "GLOB",
+        description = "Skip paths matching this glob (repeatable).")
     List<String> exclude = new ArrayList<>();
 
     @Override
@@ -133,28 +158,46 @@ final class HubCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "FOLDER", description = "Folder to push.")
     Path folder;
 
-    @Option(names = "--repo-type", paramLabel = "TYPE", description = "model (default), dataset or space.")
+    @Option(
+        names = "--repo-type",
+        paramLabel = "TYPE",
+        description = "model (default), dataset or space.")
     String repoType = "model";
 
-    @Option(names = "--revision", paramLabel = "R", description = "Branch to commit to (default: main).")
+    @Option(
+        names = "--revision",
+        paramLabel = "R",
+        description = "Branch to commit to (default: main).")
     String revision = "main";
 
-    @Option(names = "--endpoint", paramLabel = "URL", description = "Hub URL (default: HF_ENDPOINT, else https://huggingface.co).")
+    @Option(
+        names = "--endpoint",
+        paramLabel = "URL",
+        description = "Hub URL (default: HF_ENDPOINT, else https://huggingface.co).")
     String endpoint;
 
-    @Option(names = "--create", description = "Create the repository first if it does not exist (public).")
+    @Option(
+        names = "--create",
+        description = "Create the repository first if it does not exist (public).")
     boolean create;
 
-    @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "Commit message (default: 'Upload with aha').")
+    @Option(
+        names = {"-m", "--message"},
+        paramLabel = "TEXT",
+        description = "Commit message (default: 'Upload with aha').")
     String message = "Upload with aha";
 
     @Override
     public Integer call() throws Exception {
       HubClient hub = new HubClient(settings(endpoint, null));
-      CommitInfo info = hub.upload(repoId, RepoType.parse(repoType), folder, message, revision, create);
+      CommitInfo info =
+          hub.upload(repoId, RepoType.parse(repoType), folder, message, revision, create);
       spec.commandLine()
           .getOut()
-          .println(info.changed() ? info.commitUrl() != null ? info.commitUrl() : info.commitOid() : "No changes: nothing committed.");
+          .println(
+              info.changed()
+                  ? info.commitUrl() != null ? info.commitUrl() : info.commitOid()
+                  : "No changes: nothing committed.");
       spec.commandLine().getOut().flush();
       return Main.EXIT_OK;
     }

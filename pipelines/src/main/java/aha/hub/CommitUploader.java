@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes a folder as one commit: create the repo if asked, preupload (the Hub says which files
- * are LFS and which it already has), LFS batch upload, then the NDJSON commit.
+ * Pushes a folder as one commit: create the repo if asked, preupload (the Hub says which files are
+ * LFS and which it already has), LFS batch upload, then the NDJSON commit.
  */
 final class CommitUploader {
   private static final Logger LOG = LoggerFactory.getLogger(CommitUploader.class);
@@ -48,12 +48,16 @@ final class CommitUploader {
       throws IOException {
     HubCache.checkRepoId(repoId);
     if (!Files.isDirectory(folder)) {
-      throw new BadInputException("Upload folder " + folder + " does not exist or is not a folder.");
+      throw new BadInputException(
+          "Upload folder " + folder + " does not exist or is not a folder.");
     }
     List<UploadFile> files = collect(folder);
     if (files.stream().noneMatch(f -> f.pathInRepo().equalsIgnoreCase("README.md"))) {
       List<String> paths = files.stream().map(UploadFile::pathInRepo).toList();
-      files.add(UploadFile.fromBytes("README.md", RepoCard.generate(type, repoId, paths).getBytes(StandardCharsets.UTF_8)));
+      files.add(
+          UploadFile.fromBytes(
+              "README.md",
+              RepoCard.generate(type, repoId, paths).getBytes(StandardCharsets.UTF_8)));
     }
     if (create) {
       createRepo(type, repoId);
@@ -103,17 +107,31 @@ final class CommitUploader {
       }
       if (resp.code() == 401 || resp.code() == 403) {
         throw new HubAccessException.Denied(
-            "Creating " + type.id() + " " + repoId + " on " + http.settings().endpoint() + " was refused (HTTP " + resp.code()
+            "Creating "
+                + type.id()
+                + " "
+                + repoId
+                + " on "
+                + http.settings().endpoint()
+                + " was refused (HTTP "
+                + resp.code()
                 + "): set HF_TOKEN (or $HF_HOME/token) to a token with write access to that namespace.");
       }
       http.check(resp, "creating " + type.id() + " " + repoId);
     }
   }
 
-  private Map<String, Mode> preupload(RepoType type, String repoId, String revision, List<UploadFile> files)
-      throws IOException {
+  private Map<String, Mode> preupload(
+      RepoType type, String repoId, String revision, List<UploadFile> files) throws IOException {
     Map<String, Mode> out = new HashMap<>();
-    String url = http.url("api/" + type.plural() + "/" + repoId + "/preupload/" + FileDownloader.encodeSegment(revision));
+    String url =
+        http.url(
+            "api/"
+                + type.plural()
+                + "/"
+                + repoId
+                + "/preupload/"
+                + FileDownloader.encodeSegment(revision));
     for (int i = 0; i < files.size(); i += PREUPLOAD_BATCH) {
       ObjectNode body = HubHttp.JSON.createObjectNode();
       ArrayNode arr = body.putArray("files");
@@ -123,20 +141,35 @@ final class CommitUploader {
             .put("sample", Base64.getEncoder().encodeToString(f.sample()))
             .put("size", f.size());
       }
-      JsonNode answer = http.postJson(url, body, "preupload to " + type.id() + " " + repoId + " at revision " + revision, true);
+      JsonNode answer =
+          http.postJson(
+              url,
+              body,
+              "preupload to " + type.id() + " " + repoId + " at revision " + revision,
+              true);
       for (JsonNode f : answer.path("files")) {
         out.put(
             f.path("path").asText(),
-            new Mode("lfs".equals(f.path("uploadMode").asText()), f.path("shouldIgnore").asBoolean(false),
+            new Mode(
+                "lfs".equals(f.path("uploadMode").asText()),
+                f.path("shouldIgnore").asBoolean(false),
                 f.hasNonNull("oid") ? f.get("oid").asText() : null));
       }
     }
     return out;
   }
 
-  /** The NDJSON commit: a header line, then one line per file. Not retried (a lost answer would commit twice). */
+  /**
+   * The NDJSON commit: a header line, then one line per file. Not retried (a lost answer would
+   * commit twice).
+   */
   private CommitInfo commit(
-      RepoType type, String repoId, String revision, String message, List<UploadFile> regular, List<UploadFile> large)
+      RepoType type,
+      String repoId,
+      String revision,
+      String message,
+      List<UploadFile> regular,
+      List<UploadFile> large)
       throws IOException {
     ByteArrayOutputStream nd = new ByteArrayOutputStream();
     ObjectNode header = HubHttp.JSON.createObjectNode().put("key", "header");
@@ -152,17 +185,37 @@ final class CommitUploader {
     }
     for (UploadFile f : large) {
       ObjectNode n = HubHttp.JSON.createObjectNode().put("key", "lfsFile");
-      n.putObject("value").put("path", f.pathInRepo()).put("algo", "sha256").put("oid", f.sha256()).put("size", f.size());
+      n.putObject("value")
+          .put("path", f.pathInRepo())
+          .put("algo", "sha256")
+          .put("oid", f.sha256())
+          .put("size", f.size());
       line(nd, n);
     }
-    String url = http.url("api/" + type.plural() + "/" + repoId + "/commit/" + FileDownloader.encodeSegment(revision));
+    String url =
+        http.url(
+            "api/"
+                + type.plural()
+                + "/"
+                + repoId
+                + "/commit/"
+                + FileDownloader.encodeSegment(revision));
     Request req = http.request(url).post(RequestBody.create(nd.toByteArray(), NDJSON)).build();
     try (Response resp = http.execute(http.manual, req, false)) {
       http.check(resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
       JsonNode answer = HubHttp.JSON.readTree(resp.body().byteStream());
       CommitInfo info =
-          new CommitInfo(answer.path("commitOid").asText(null), answer.path("commitUrl").asText(null), regular.size() + large.size());
-      LOG.info("{} {}: committed {} file(s) ({} LFS) as {}", type.id(), repoId, info.files(), large.size(), info.commitOid());
+          new CommitInfo(
+              answer.path("commitOid").asText(null),
+              answer.path("commitUrl").asText(null),
+              regular.size() + large.size());
+      LOG.info(
+          "{} {}: committed {} file(s) ({} LFS) as {}",
+          type.id(),
+          repoId,
+          info.files(),
+          large.size(),
+          info.commitOid());
       return info;
     }
   }
@@ -172,7 +225,10 @@ final class CommitUploader {
     out.write('\n');
   }
 
-  /** Every regular file under {@code folder} (links followed), skipping {@code .git/} and {@code .cache/}. */
+  /**
+   * Every regular file under {@code folder} (links followed), skipping {@code .git/} and {@code
+   * .cache/}.
+   */
   static List<UploadFile> collect(Path folder) throws IOException {
     List<UploadFile> out = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {

@@ -35,6 +35,7 @@ final class FileDownloader {
   private static final int MAX_RESUMES = 5;
   private static final int MAX_SAME_HOST_REDIRECTS = 10;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
   /** In-process guard: FileChannel locks are per JVM, two threads on one blob would collide. */
   private static final ConcurrentHashMap<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
@@ -53,8 +54,12 @@ final class FileDownloader {
     this.headClient = http.manual.newBuilder().readTimeout(http.settings().etagTimeout()).build();
   }
 
-  /** Returns {@code snapshots/<commit>/<path>} for the file at {@code revision}, downloading if needed. */
-  Path download(RepoType type, String repoId, String revision, String pathInRepo) throws IOException {
+  /**
+   * Returns {@code snapshots/<commit>/<path>} for the file at {@code revision}, downloading if
+   * needed.
+   */
+  Path download(RepoType type, String repoId, String revision, String pathInRepo)
+      throws IOException {
     Path repoDir = cache.repoDir(type, repoId);
     String what = describe(type, repoId, revision, pathInRepo);
     HubCache.inside(repoDir, pathInRepo); // validate before any network call
@@ -81,7 +86,9 @@ final class FileDownloader {
         LOG.warn("Hub unreachable for {} ({}); using the cached copy", what, e.getMessage());
         return cached.get();
       }
-      meta = head(type, repoId, revision, pathInRepo, what, true); // nothing cached: back off and retry
+      meta =
+          head(
+              type, repoId, revision, pathInRepo, what, true); // nothing cached: back off and retry
     }
     Path pointer = cache.pointer(repoDir, meta.commit(), pathInRepo);
     cache.writeRef(repoDir, revision, meta.commit());
@@ -108,14 +115,22 @@ final class FileDownloader {
 
   /** The resolve URL of a file; revision encoded as one segment, path keeping its slashes. */
   String resolveUrl(RepoType type, String repoId, String revision, String pathInRepo) {
-    return http.url(type.urlPrefix() + repoId + "/resolve/" + encodeSegment(revision) + "/" + encodePath(pathInRepo));
+    return http.url(
+        type.urlPrefix()
+            + repoId
+            + "/resolve/"
+            + encodeSegment(revision)
+            + "/"
+            + encodePath(pathInRepo));
   }
 
   /**
    * HEAD with redirects followed by hand: same origin (a renamed repo) is followed with the token;
-   * another origin is the CDN, whose URL becomes the download URL and whose 3xx carries the metadata.
+   * another origin is the CDN, whose URL becomes the download URL and whose 3xx carries the
+   * metadata.
    */
-  Metadata head(RepoType type, String repoId, String revision, String pathInRepo, String what, boolean retry)
+  Metadata head(
+      RepoType type, String repoId, String revision, String pathInRepo, String what, boolean retry)
       throws IOException {
     String url = resolveUrl(type, repoId, revision, pathInRepo);
     for (int hop = 0; hop <= MAX_SAME_HOST_REDIRECTS; hop++) {
@@ -125,14 +140,16 @@ final class FileDownloader {
           String location = resp.header("Location");
           HttpUrl target = location == null ? null : resp.request().url().resolve(location);
           if (target == null) {
-            throw new HubTransferException("The Hub answered " + resp.code() + " without a usable Location for " + what + ".");
+            throw new HubTransferException(
+                "The Hub answered " + resp.code() + " without a usable Location for " + what + ".");
           }
           if (HubHttp.sameOrigin(target, resp.request().url())) {
             url = target.toString();
             continue;
           }
           if (resp.request().url().isHttps() && !target.isHttps()) {
-            throw new HubTransferException("Refusing a redirect from https to http for " + what + ".");
+            throw new HubTransferException(
+                "Refusing a redirect from https to http for " + what + ".");
           }
           return metadata(resp, what, target.toString(), true);
         }
@@ -165,7 +182,9 @@ final class FileDownloader {
     }
     if (commit == null || etag == null || size == null) {
       throw new HubTransferException(
-          "The server does not look like a Hugging Face Hub: its answer for " + what + " lacks "
+          "The server does not look like a Hugging Face Hub: its answer for "
+              + what
+              + " lacks "
               + (commit == null ? "X-Repo-Commit" : etag == null ? "an ETag" : "a size")
               + ".");
     }
@@ -202,7 +221,8 @@ final class FileDownloader {
    */
   void fetchBlob(Metadata meta, Path incomplete, Path blob, String what) throws IOException {
     Hasher hasher = Hasher.forEtag(meta.etag(), meta.size());
-    try (FileChannel out = FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       long have = out.size();
       if (have > meta.size()) {
         out.truncate(0);
@@ -214,7 +234,8 @@ final class FileDownloader {
       }
       int failures = 0;
       while (have < meta.size()) {
-        Request.Builder rb = http.request(meta.downloadUrl()).get().header("Accept-Encoding", "identity");
+        Request.Builder rb =
+            http.request(meta.downloadUrl()).get().header("Accept-Encoding", "identity");
         if (have > 0) {
           rb.header("Range", "bytes=" + have + "-");
         }
@@ -240,7 +261,11 @@ final class FileDownloader {
             while ((n = in.read(buf)) > 0) {
               if (have + n > meta.size()) {
                 throw new HubTransferException(
-                    "Consistency check failed: " + what + " is longer than the " + meta.size() + " bytes the Hub announced.");
+                    "Consistency check failed: "
+                        + what
+                        + " is longer than the "
+                        + meta.size()
+                        + " bytes the Hub announced.");
               }
               ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
               while (bb.hasRemaining()) {
@@ -251,16 +276,21 @@ final class FileDownloader {
             }
           }
           if (have < meta.size()) {
-            throw new IOException("connection closed after " + have + " of " + meta.size() + " bytes");
+            throw new IOException(
+                "connection closed after " + have + " of " + meta.size() + " bytes");
           }
         } catch (HubTransferException | HubAccessException e) {
           throw e;
         } catch (IOException e) {
           failures = have > before ? 1 : failures + 1; // progress resets the counter, as in Python
           if (failures > MAX_RESUMES) {
-            throw new HubTransferException("Download of " + what + " kept failing at byte " + have + ": " + e.getMessage(), 0, e);
+            throw new HubTransferException(
+                "Download of " + what + " kept failing at byte " + have + ": " + e.getMessage(),
+                0,
+                e);
           }
-          LOG.info("Download of {} interrupted at byte {} ({}); resuming", what, have, e.getMessage());
+          LOG.info(
+              "Download of {} interrupted at byte {} ({}); resuming", what, have, e.getMessage());
           pause(Duration.ofSeconds(1));
         }
       }
@@ -270,7 +300,12 @@ final class FileDownloader {
     if (mismatch.isPresent()) {
       Files.deleteIfExists(incomplete);
       throw new HubTransferException(
-          "Integrity check failed for " + what + ": expected " + mismatch.get() + " " + meta.etag()
+          "Integrity check failed for "
+              + what
+              + ": expected "
+              + mismatch.get()
+              + " "
+              + meta.etag()
               + " but the downloaded bytes hash differently; nothing was kept, retry the download.");
     }
     HubCache.moveAtomically(incomplete, blob);
@@ -298,7 +333,8 @@ final class FileDownloader {
   }
 
   /** The cached file for a revision; throws EntryNotFound when the cache records it as absent. */
-  private Optional<Path> fromCache(RepoType type, String repoId, String revision, String pathInRepo, String what)
+  private Optional<Path> fromCache(
+      RepoType type, String repoId, String revision, String pathInRepo, String what)
       throws IOException {
     Path repoDir = cache.repoDir(type, repoId);
     Optional<String> commit = cache.readRef(repoDir, revision);
@@ -310,14 +346,20 @@ final class FileDownloader {
       return Optional.of(p);
     }
     if (cache.isMarkedNoExist(repoDir, commit.get(), pathInRepo)) {
-      throw new HubAccessException.EntryNotFound("File not found: " + what + " (the cache records it as absent).");
+      throw new HubAccessException.EntryNotFound(
+          "File not found: " + what + " (the cache records it as absent).");
     }
     return Optional.empty();
   }
 
   /** Offline ({@code cause} null) or refused by the Hub: the cached copy, else the reason. */
   private Path fromCacheOrThrow(
-      RepoType type, String repoId, String revision, String pathInRepo, String what, HubAccessException cause)
+      RepoType type,
+      String repoId,
+      String revision,
+      String pathInRepo,
+      String what,
+      HubAccessException cause)
       throws IOException {
     Optional<Path> cached = fromCache(type, repoId, revision, pathInRepo, what);
     if (cached.isPresent()) {
@@ -330,7 +372,11 @@ final class FileDownloader {
       throw cause;
     }
     throw new HubAccessException.NotCached(
-        "Offline mode is on (HF_HUB_OFFLINE) and " + what + " is not in the cache " + cache.root() + ".");
+        "Offline mode is on (HF_HUB_OFFLINE) and "
+            + what
+            + " is not in the cache "
+            + cache.root()
+            + ".");
   }
 
   static String describe(RepoType type, String repoId, String revision, String pathInRepo) {
@@ -378,7 +424,9 @@ final class FileDownloader {
         }
         if (etag.matches("[0-9a-f]{40}")) {
           return new Hasher(
-              MessageDigest.getInstance("SHA-1"), "git blob sha1", ("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII));
+              MessageDigest.getInstance("SHA-1"),
+              "git blob sha1",
+              ("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII));
         }
         return new Hasher(null, "none", new byte[0]);
       } catch (NoSuchAlgorithmException e) {
@@ -414,7 +462,10 @@ final class FileDownloader {
       }
     }
 
-    /** The hash name when the content does not match the etag, empty when it does (or cannot be checked). */
+    /**
+     * The hash name when the content does not match the etag, empty when it does (or cannot be
+     * checked).
+     */
     Optional<String> mismatch(String etag) {
       if (digest == null) {
         return Optional.empty();

@@ -118,13 +118,14 @@ public final class HubCache {
   }
 
   /**
-   * Points {@code pointer} at {@code blob} with a relative symlink, replacing what was there.
-   * Where symlinks are not possible the blob is copied, as Python's degraded mode does.
+   * Points {@code pointer} at {@code blob} with a relative symlink, replacing what was there. Where
+   * symlinks are not possible the blob is copied, as Python's degraded mode does.
    */
   void link(Path pointer, Path blob) throws IOException {
     Files.createDirectories(pointer.getParent());
     Path target = pointer.getParent().relativize(blob);
-    Path tmp = pointer.resolveSibling("." + pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp =
+        pointer.resolveSibling("." + pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.createSymbolicLink(tmp, target);
     } catch (UnsupportedOperationException | IOException e) {
@@ -147,7 +148,8 @@ public final class HubCache {
   }
 
   /** The snapshot folder for a revision, if the cache has one. */
-  public Optional<Path> cachedSnapshot(RepoType type, String repoId, String revision) throws IOException {
+  public Optional<Path> cachedSnapshot(RepoType type, String repoId, String revision)
+      throws IOException {
     Path repoDir = repoDir(type, repoId);
     Optional<String> commit = readRef(repoDir, revision);
     if (commit.isEmpty()) {
@@ -190,31 +192,45 @@ public final class HubCache {
 
   /**
    * Resolves a repo path (or a revision used as a ref file name) under {@code base}, refusing
-   * absolute paths, {@code ..}, empty segments and backslashes: a hostile listing must not make
-   * us write outside the cache.
+   * absolute paths, {@code ..}, empty segments and backslashes: a hostile listing must not make us
+   * write outside the cache.
    */
   static Path inside(Path base, String relative) {
-    if (relative == null || relative.isEmpty() || relative.startsWith("/") || relative.contains("\\")
-        || relative.contains("\0") || relative.matches("^[A-Za-z]:.*")) {
-      throw new BadInputException("Refusing repo path '" + relative + "': it must be a relative path inside the repository.");
+    if (relative == null
+        || relative.isEmpty()
+        || relative.startsWith("/")
+        || relative.contains("\\")
+        || relative.contains("\0")
+        || relative.matches("^[A-Za-z]:.*")) {
+      throw new BadInputException(
+          "Refusing repo path '"
+              + relative
+              + "': it must be a relative path inside the repository.");
     }
     for (String seg : relative.split("/", -1)) {
       if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-        throw new BadInputException("Refusing repo path '" + relative + "': it would escape the cache folder.");
+        throw new BadInputException(
+            "Refusing repo path '" + relative + "': it would escape the cache folder.");
       }
     }
     Path p = base.resolve(relative).normalize();
     if (!p.startsWith(base)) {
-      throw new BadInputException("Refusing repo path '" + relative + "': it would escape the cache folder.");
+      throw new BadInputException(
+          "Refusing repo path '" + relative + "': it would escape the cache folder.");
     }
     return p;
   }
 
   static void checkRepoId(String repoId) {
-    if (repoId == null || !repoId.matches("[\\w.\\-]+(/[\\w.\\-]+)?") || repoId.contains("--")
-        || repoId.contains("..") || repoId.startsWith(".") ) {
+    if (repoId == null
+        || !repoId.matches("[\\w.\\-]+(/[\\w.\\-]+)?")
+        || repoId.contains("--")
+        || repoId.contains("..")
+        || repoId.startsWith(".")) {
       throw new BadInputException(
-          "Invalid repo id '" + repoId + "': expected 'name' or 'org/name' with letters, digits, '-', '_' and '.'.");
+          "Invalid repo id '"
+              + repoId
+              + "': expected 'name' or 'org/name' with letters, digits, '-', '_' and '.'.");
     }
   }
 }

@@ -46,48 +46,70 @@ public final class HubClient {
 
   /**
    * Downloads the files of {@code repoId} at {@code revision} that match {@code allowPatterns}
-   * (fnmatch globs; null or empty = all) and returns {@code snapshots/<commit>/}. Files already
-   * in the cache are not fetched again; offline, the cached snapshot is returned.
+   * (fnmatch globs; null or empty = all) and returns {@code snapshots/<commit>/}. Files already in
+   * the cache are not fetched again; offline, the cached snapshot is returned.
    */
-  public Path snapshot(String repoId, RepoType type, String revision, List<String> allowPatterns) throws IOException {
+  public Path snapshot(String repoId, RepoType type, String revision, List<String> allowPatterns)
+      throws IOException {
     return snapshot(repoId, type, revision, allowPatterns, List.of());
   }
 
-  /** As {@link #snapshot(String, RepoType, String, List)}, also dropping paths that match {@code ignorePatterns}. */
+  /**
+   * As {@link #snapshot(String, RepoType, String, List)}, also dropping paths that match {@code
+   * ignorePatterns}.
+   */
   public Path snapshot(
-      String repoId, RepoType type, String revision, List<String> allowPatterns, List<String> ignorePatterns)
+      String repoId,
+      RepoType type,
+      String revision,
+      List<String> allowPatterns,
+      List<String> ignorePatterns)
       throws IOException {
     HubCache.checkRepoId(repoId);
-    return snapshots.download(type, repoId, rev(revision), PathPatterns.of(allowPatterns, ignorePatterns));
+    return snapshots.download(
+        type, repoId, rev(revision), PathPatterns.of(allowPatterns, ignorePatterns));
   }
 
   /** Downloads one file and returns its path under {@code snapshots/<commit>/}. */
-  public Path download(String repoId, RepoType type, String revision, String pathInRepo) throws IOException {
+  public Path download(String repoId, RepoType type, String revision, String pathInRepo)
+      throws IOException {
     HubCache.checkRepoId(repoId);
     return files.download(type, repoId, rev(revision), pathInRepo);
   }
 
   /** All files of a revision, from the paginated tree API. */
-  public List<RepoFile> listFiles(String repoId, RepoType type, String revision) throws IOException {
+  public List<RepoFile> listFiles(String repoId, RepoType type, String revision)
+      throws IOException {
     HubCache.checkRepoId(repoId);
     String r = rev(revision);
     return snapshots.listFiles(type, repoId, r, type.id() + " " + repoId + " at revision " + r);
   }
 
-  /** Pushes {@code folder} to the {@code main} branch of an existing repository; see the full overload. */
-  public CommitInfo upload(String repoId, RepoType type, Path folder, String message) throws IOException {
+  /**
+   * Pushes {@code folder} to the {@code main} branch of an existing repository; see the full
+   * overload.
+   */
+  public CommitInfo upload(String repoId, RepoType type, Path folder, String message)
+      throws IOException {
     return upload(repoId, type, folder, message, "main", false);
   }
 
   /**
    * Pushes every file of {@code folder} (but {@code .git/} and {@code .cache/}) as one commit on
-   * {@code revision}, adding a generated README.md card when the folder has none; with
-   * {@code create}, creates the (public) repository first if it does not exist. Files the Hub
-   * already has with the same content are skipped.
+   * {@code revision}, adding a generated README.md card when the folder has none; with {@code
+   * create}, creates the (public) repository first if it does not exist. Files the Hub already has
+   * with the same content are skipped.
    */
-  public CommitInfo upload(String repoId, RepoType type, Path folder, String message, String revision, boolean create)
+  public CommitInfo upload(
+      String repoId, RepoType type, Path folder, String message, String revision, boolean create)
       throws IOException {
-    return uploader.upload(type, repoId, folder, message == null || message.isBlank() ? "Upload with aha" : message, rev(revision), create);
+    return uploader.upload(
+        type,
+        repoId,
+        folder,
+        message == null || message.isBlank() ? "Upload with aha" : message,
+        rev(revision),
+        create);
   }
 
   private static String rev(String revision) {

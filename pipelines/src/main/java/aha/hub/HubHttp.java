@@ -21,13 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the Hub protocol: headers, the token rule, retries with back-off, pagination
- * and the mapping of error responses to exceptions.
+ * The HTTP side of the Hub protocol: headers, the token rule, retries with back-off, pagination and
+ * the mapping of error responses to exceptions.
  *
- * <p>Token rule: the {@code authorization} header is only ever added to URLs whose scheme, host
- * and port equal the configured endpoint's. Pre-signed CDN and storage URLs (another host, or the
- * same host on another port) never see the token, and neither do logs: requests are logged with
- * {@code <TOKEN>} in its place, and server texts quoted in errors are masked.
+ * <p>Token rule: the {@code authorization} header is only ever added to URLs whose scheme, host and
+ * port equal the configured endpoint's. Pre-signed CDN and storage URLs (another host, or the same
+ * host on another port) never see the token, and neither do logs: requests are logged with {@code
+ * <TOKEN>} in its place, and server texts quoted in errors are masked.
  */
 final class HubHttp {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +35,7 @@ final class HubHttp {
   private static final Logger LOG = LoggerFactory.getLogger(HubHttp.class);
   private static final String USER_AGENT =
       "aha/" + Versions.AHA + "; java/" + System.getProperty("java.specification.version");
+
   /** Waits of the Python client's http_backoff: 1, 2, 4, 8, 8 seconds. */
   private static final int[] BACKOFF_S = {1, 2, 4, 8, 8};
 
@@ -50,8 +51,10 @@ final class HubHttp {
   private final HubSettings settings;
   private final HttpUrl endpoint;
   private final Sleeper sleeper;
+
   /** No automatic redirects: HEAD redirects are followed by hand (see FileFetcher). */
   final OkHttpClient manual;
+
   /** For file bodies: OkHttp follows redirects and drops authorization across hosts itself. */
   final OkHttpClient following;
 
@@ -94,22 +97,30 @@ final class HubHttp {
 
   /** True when both URLs have the same scheme, host and port (port counts: issue hub#4942). */
   static boolean sameOrigin(HttpUrl a, HttpUrl b) {
-    return a.scheme().equals(b.scheme()) && a.host().equalsIgnoreCase(b.host()) && a.port() == b.port();
+    return a.scheme().equals(b.scheme())
+        && a.host().equalsIgnoreCase(b.host())
+        && a.port() == b.port();
   }
 
   /**
-   * Executes a call, retrying on 408/429/5xx and network errors when {@code retry} is set. The
-   * last response is returned whatever its status; the caller checks it with {@link #check}.
+   * Executes a call, retrying on 408/429/5xx and network errors when {@code retry} is set. The last
+   * response is returned whatever its status; the caller checks it with {@link #check}.
    */
   Response execute(OkHttpClient client, Request req, boolean retry) throws IOException {
     if (settings.offline()) {
       throw new HubAccessException.NotCached(
-          "Offline mode is on (HF_HUB_OFFLINE) and " + req.method() + " " + req.url().encodedPath()
+          "Offline mode is on (HF_HUB_OFFLINE) and "
+              + req.method()
+              + " "
+              + req.url().encodedPath()
               + " needs the network.");
     }
     for (int attempt = 0; ; attempt++) {
       LOG.debug(
-          "{} {}{}", req.method(), req.url(), req.header("authorization") != null ? " (authorization: <TOKEN>)" : "");
+          "{} {}{}",
+          req.method(),
+          req.url(),
+          req.header("authorization") != null ? " (authorization: <TOKEN>)" : "");
       Response resp;
       try {
         resp = client.newCall(req).execute();
@@ -127,11 +138,13 @@ final class HubHttp {
         continue;
       }
       int code = resp.code();
-      boolean retriable = code == 408 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+      boolean retriable =
+          code == 408 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
       if (!retry || !retriable || attempt >= BACKOFF_S.length) {
         return resp;
       }
-      Duration wait = code == 429 ? rateLimitWait(resp, attempt) : Duration.ofSeconds(BACKOFF_S[attempt]);
+      Duration wait =
+          code == 429 ? rateLimitWait(resp, attempt) : Duration.ofSeconds(BACKOFF_S[attempt]);
       resp.close();
       pause(wait, req, "HTTP " + code);
     }
@@ -154,7 +167,12 @@ final class HubHttp {
   }
 
   private void pause(Duration wait, Request req, String why) throws IOException {
-    LOG.info("Hub busy ({}) on {} {}; retrying in {} s", why, req.method(), req.url().encodedPath(), wait.toSeconds());
+    LOG.info(
+        "Hub busy ({}) on {} {}; retrying in {} s",
+        why,
+        req.method(),
+        req.url().encodedPath(),
+        wait.toSeconds());
     try {
       sleeper.sleep(wait);
     } catch (InterruptedException e) {
@@ -190,7 +208,12 @@ final class HubHttp {
         check(resp, what);
         JsonNode page = JSON.readTree(resp.body().byteStream());
         if (!page.isArray()) {
-          throw new HubTransferException("Expected a JSON array from " + resp.request().url().encodedPath() + " for " + what + ".");
+          throw new HubTransferException(
+              "Expected a JSON array from "
+                  + resp.request().url().encodedPath()
+                  + " for "
+                  + what
+                  + ".");
         }
         page.forEach(items::add);
         next = nextLink(resp.header("Link"), resp.request().url());
@@ -213,9 +236,9 @@ final class HubHttp {
   }
 
   /**
-   * Throws the exception that matches a failed response, the way {@code hf_raise_for_status}
-   * reads {@code X-Error-Code} first and the status second. {@code what} names the thing asked
-   * for ("dataset org/name at revision main") so the message is one clear sentence.
+   * Throws the exception that matches a failed response, the way {@code hf_raise_for_status} reads
+   * {@code X-Error-Code} first and the status second. {@code what} names the thing asked for
+   * ("dataset org/name at revision main") so the message is one clear sentence.
    */
   void check(Response resp, String what) throws IOException {
     if (resp.isSuccessful()) {
@@ -228,46 +251,84 @@ final class HubHttp {
     String requestId = resp.header("X-Request-Id");
     String rid = requestId == null ? "" : " [request id " + requestId + "]";
     if ("RevisionNotFound".equals(errorCode)) {
-      throw new HubAccessException.RevisionNotFound("Revision not found for " + what + " on " + settings.endpoint() + said + ".");
+      throw new HubAccessException.RevisionNotFound(
+          "Revision not found for " + what + " on " + settings.endpoint() + said + ".");
     }
     if ("EntryNotFound".equals(errorCode)) {
-      throw new HubAccessException.EntryNotFound("File not found: " + what + " on " + settings.endpoint() + said + ".");
+      throw new HubAccessException.EntryNotFound(
+          "File not found: " + what + " on " + settings.endpoint() + said + ".");
     }
     if ("GatedRepo".equals(errorCode)) {
       throw new HubAccessException.Gated(
-          "Access to " + what + " is restricted: it is a gated repository, so accept its terms on its Hub page and set HF_TOKEN to a token of that account"
-              + said + ".");
+          "Access to "
+              + what
+              + " is restricted: it is a gated repository, so accept its terms on its Hub page and set HF_TOKEN to a token of that account"
+              + said
+              + ".");
     }
     if ("Access to this resource is disabled.".equals(resp.header("X-Error-Message"))) {
-      throw new HubAccessException.Denied("The repository of " + what + " is disabled on " + settings.endpoint() + ".");
+      throw new HubAccessException.Denied(
+          "The repository of " + what + " is disabled on " + settings.endpoint() + ".");
     }
     if (code == 401 && serverText.contains("Invalid credentials in Authorization header")) {
       throw new HubAccessException.Denied(
-          "The Hub rejected the token (HF_TOKEN or the token file) while fetching " + what + ": it is invalid or expired.");
+          "The Hub rejected the token (HF_TOKEN or the token file) while fetching "
+              + what
+              + ": it is invalid or expired.");
     }
     if ("RepoNotFound".equals(errorCode) || code == 401) {
       throw new HubAccessException.RepoNotFound(
-          "Repository not found for " + what + " on " + settings.endpoint()
+          "Repository not found for "
+              + what
+              + " on "
+              + settings.endpoint()
               + ": check the repo id and --repo-type, and if it is private set HF_TOKEN to a token with access"
-              + said + ".");
+              + said
+              + ".");
     }
     if (code == 403) {
       throw new HubAccessException.Denied(
-          "Forbidden: the token may not " + (resp.request().method().equals("GET") ? "read " : "write ") + what + said + ".");
+          "Forbidden: the token may not "
+              + (resp.request().method().equals("GET") ? "read " : "write ")
+              + what
+              + said
+              + ".");
     }
     if (code == 404) {
-      throw new HubAccessException.EntryNotFound("Not found: " + what + " on " + settings.endpoint() + said + ".");
+      throw new HubAccessException.EntryNotFound(
+          "Not found: " + what + " on " + settings.endpoint() + said + ".");
     }
     if (code == 429) {
-      throw new HubTransferException("The Hub kept rate-limiting (HTTP 429) requests for " + what + " after retries" + said + rid + ".", code, null);
+      throw new HubTransferException(
+          "The Hub kept rate-limiting (HTTP 429) requests for "
+              + what
+              + " after retries"
+              + said
+              + rid
+              + ".",
+          code,
+          null);
     }
     throw new HubTransferException(
-        "HTTP " + code + " from " + resp.request().method() + " " + resp.request().url().encodedPath() + " for " + what + said + rid + ".",
+        "HTTP "
+            + code
+            + " from "
+            + resp.request().method()
+            + " "
+            + resp.request().url().encodedPath()
+            + " for "
+            + what
+            + said
+            + rid
+            + ".",
         code,
         null);
   }
 
-  /** The server's explanation: X-Error-Message, else {@code error} of a JSON body, else the body start. */
+  /**
+   * The server's explanation: X-Error-Message, else {@code error} of a JSON body, else the body
+   * start.
+   */
   private static String serverMessage(Response resp) {
     String header = resp.header("X-Error-Message");
     if (header != null && !header.isBlank()) {

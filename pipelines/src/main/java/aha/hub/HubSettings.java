@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where and how to talk to the Hub, read from the same environment variables as the Python
- * {@code huggingface_hub} library so that both share one cache and one token.
+ * Where and how to talk to the Hub, read from the same environment variables as the Python {@code
+ * huggingface_hub} library so that both share one cache and one token.
  *
  * <p>The token is never part of {@link #toString()}, so a settings object can be logged.
  *
@@ -36,12 +36,17 @@ public record HubSettings(
 
   public HubSettings {
     if (endpoint == null || endpoint.isBlank()) {
-      throw new BadInputException("The Hub endpoint is empty: expected a URL such as " + DEFAULT_ENDPOINT + ".");
+      throw new BadInputException(
+          "The Hub endpoint is empty: expected a URL such as " + DEFAULT_ENDPOINT + ".");
     }
     endpoint = stripSlashes(endpoint.trim());
     if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
       throw new BadInputException(
-          "The Hub endpoint '" + endpoint + "' is not an http(s) URL: expected e.g. " + DEFAULT_ENDPOINT + ".");
+          "The Hub endpoint '"
+              + endpoint
+              + "' is not an http(s) URL: expected e.g. "
+              + DEFAULT_ENDPOINT
+              + ".");
     }
     cacheDir = cacheDir.toAbsolutePath().normalize();
     token = token == null || token.isBlank() ? null : token.strip();
@@ -79,7 +84,9 @@ public record HubSettings(
         token = env.get("HUGGING_FACE_HUB_TOKEN");
       } else {
         Path tokenFile =
-            present(env, "HF_TOKEN_PATH") ? expand(env.get("HF_TOKEN_PATH"), home) : hfHome.resolve("token");
+            present(env, "HF_TOKEN_PATH")
+                ? expand(env.get("HF_TOKEN_PATH"), home)
+                : hfHome.resolve("token");
         token = readTokenFile(tokenFile);
       }
     }
@@ -137,7 +144,11 @@ public record HubSettings(
     }
     try {
       // Python strips \r, \n and surrounding spaces; an empty file means "no token"
-      String text = Files.readString(file, StandardCharsets.UTF_8).replace("\r", "").replace("\n", "").strip();
+      String text =
+          Files.readString(file, StandardCharsets.UTF_8)
+              .replace("\r", "")
+              .replace("\n", "")
+              .strip();
       return text.isEmpty() ? null : text;
     } catch (IOException e) {
       return null;
@@ -168,18 +179,23 @@ public record HubSettings(
     }
   }
 
-  /** Expands a leading {@code ~} and {@code $VAR}/{@code ${VAR}} the way Python's expanduser/expandvars do. */
+  /**
+   * Expands a leading {@code ~} and {@code $VAR}/{@code ${VAR}} the way Python's
+   * expanduser/expandvars do.
+   */
   private static Path expand(String value, Path home) {
     String v = value;
     if (v.equals("~") || v.startsWith("~/")) {
       v = home + v.substring(1);
     }
     StringBuilder out = new StringBuilder();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$(\\w+)|\\$\\{(\\w+)}").matcher(v);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\$(\\w+)|\\$\\{(\\w+)}").matcher(v);
     while (m.find()) {
       String name = m.group(1) != null ? m.group(1) : m.group(2);
       String repl = System.getenv(name);
-      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(repl == null ? m.group() : repl));
+      m.appendReplacement(
+          out, java.util.regex.Matcher.quoteReplacement(repl == null ? m.group() : repl));
     }
     m.appendTail(out);
     return Path.of(out.toString());

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Git LFS batch API: ask where to put each object, then PUT it in one piece ("basic") or in
- * parts ("multipart", when the action carries {@code chunk_size}), then complete and verify.
- * Pre-signed upload URLs get no token; the Hub's own completion/verify URLs do.
+ * Git LFS batch API: ask where to put each object, then PUT it in one piece ("basic") or in parts
+ * ("multipart", when the action carries {@code chunk_size}), then complete and verify. Pre-signed
+ * upload URLs get no token; the Hub's own completion/verify URLs do.
  */
 final class LfsUploader {
   private static final Logger LOG = LoggerFactory.getLogger(LfsUploader.class);
@@ -32,7 +32,8 @@ final class LfsUploader {
     this.http = http;
   }
 
-  void upload(RepoType type, String repoId, String revision, List<UploadFile> files) throws IOException {
+  void upload(RepoType type, String repoId, String revision, List<UploadFile> files)
+      throws IOException {
     Map<String, UploadFile> byOid = new HashMap<>();
     for (UploadFile f : files) {
       byOid.put(f.sha256(), f);
@@ -43,14 +44,18 @@ final class LfsUploader {
       for (JsonNode obj : batch(type, repoId, revision, chunk)) {
         UploadFile f = byOid.get(obj.path("oid").asText());
         if (f == null) {
-          throw new HubTransferException("The LFS batch answer names an object we did not ask for: " + obj.path("oid").asText() + ".");
+          throw new HubTransferException(
+              "The LFS batch answer names an object we did not ask for: "
+                  + obj.path("oid").asText()
+                  + ".");
         }
         transfer(type, repoId, f, obj);
       }
     }
   }
 
-  private JsonNode batch(RepoType type, String repoId, String revision, List<UploadFile> chunk) throws IOException {
+  private JsonNode batch(RepoType type, String repoId, String revision, List<UploadFile> chunk)
+      throws IOException {
     ObjectNode body = HubHttp.JSON.createObjectNode();
     body.put("operation", "upload");
     body.putArray("transfers").add("basic").add("multipart");
@@ -73,12 +78,19 @@ final class LfsUploader {
     }
   }
 
-  private void transfer(RepoType type, String repoId, UploadFile f, JsonNode obj) throws IOException {
+  private void transfer(RepoType type, String repoId, UploadFile f, JsonNode obj)
+      throws IOException {
     String what = "LFS object " + f.pathInRepo() + " of " + type.id() + " " + repoId;
     if (obj.has("error")) {
       JsonNode err = obj.get("error");
       throw new HubTransferException(
-          "The Hub refused " + what + ": " + http.mask(err.path("message").asText()) + " (code " + err.path("code").asInt() + ").");
+          "The Hub refused "
+              + what
+              + ": "
+              + http.mask(err.path("message").asText())
+              + " (code "
+              + err.path("code").asInt()
+              + ").");
     }
     JsonNode actions = obj.get("actions");
     if (actions == null || !actions.has("upload")) {
@@ -94,7 +106,8 @@ final class LfsUploader {
     }
     if (actions.has("verify")) {
       JsonNode verify = actions.get("verify");
-      ObjectNode payload = HubHttp.JSON.createObjectNode().put("oid", f.sha256()).put("size", f.size());
+      ObjectNode payload =
+          HubHttp.JSON.createObjectNode().put("oid", f.sha256()).put("size", f.size());
       Request req =
           http.request(rewrite(verify.path("href").asText()))
               .header("Accept", LFS.toString())
@@ -106,20 +119,35 @@ final class LfsUploader {
     }
   }
 
-  /** Parts are the digit keys of the header, each a pre-signed URL for one {@code chunk_size} slice. */
-  private void multipart(UploadFile f, JsonNode upload, JsonNode header, String what) throws IOException {
+  /**
+   * Parts are the digit keys of the header, each a pre-signed URL for one {@code chunk_size} slice.
+   */
+  private void multipart(UploadFile f, JsonNode upload, JsonNode header, String what)
+      throws IOException {
     long chunk = Long.parseLong(header.get("chunk_size").asText());
     TreeMap<Integer, String> parts = new TreeMap<>();
-    header.fields().forEachRemaining(e -> {
-      if (e.getKey().matches("\\d+")) {
-        parts.put(Integer.parseInt(e.getKey()), e.getValue().asText());
-      }
-    });
+    header
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().matches("\\d+")) {
+                parts.put(Integer.parseInt(e.getKey()), e.getValue().asText());
+              }
+            });
     long expected = (f.size() + chunk - 1) / chunk;
     if (chunk <= 0 || parts.size() != expected) {
       throw new HubTransferException(
-          "The Hub offered " + parts.size() + " part URLs for " + what + " but " + f.size() + " bytes in chunks of " + chunk
-              + " need " + expected + ".");
+          "The Hub offered "
+              + parts.size()
+              + " part URLs for "
+              + what
+              + " but "
+              + f.size()
+              + " bytes in chunks of "
+              + chunk
+              + " need "
+              + expected
+              + ".");
     }
     ObjectNode completion = HubHttp.JSON.createObjectNode().put("oid", f.sha256());
     ArrayNode done = completion.putArray("parts");
@@ -128,7 +156,8 @@ final class LfsUploader {
       long length = Math.min(chunk, f.size() - offset);
       String etag = put(part.getValue(), f.body(offset, length), what + " part " + part.getKey());
       if (etag == null) {
-        throw new HubTransferException("The storage answered part " + part.getKey() + " of " + what + " without an ETag.");
+        throw new HubTransferException(
+            "The storage answered part " + part.getKey() + " of " + what + " without an ETag.");
       }
       done.addObject().put("partNumber", part.getKey()).put("etag", etag);
     }
@@ -153,7 +182,9 @@ final class LfsUploader {
     }
   }
 
-  /** Hrefs that name the public Hub are sent to the configured endpoint instead (mirrors, tests). */
+  /**
+   * Hrefs that name the public Hub are sent to the configured endpoint instead (mirrors, tests).
+   */
   private String rewrite(String href) {
     String hub = HubSettings.DEFAULT_ENDPOINT;
     if (href.startsWith(hub) && !http.settings().endpoint().equals(hub)) {

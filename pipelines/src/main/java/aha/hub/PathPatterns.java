@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Allow/ignore glob patterns with the semantics of {@code huggingface_hub.utils.filter_repo_objects}:
- * Python's {@code fnmatch} on the whole path, where {@code *} also crosses {@code /}, and a pattern
- * ending with {@code /} means everything under that folder.
+ * Allow/ignore glob patterns with the semantics of {@code
+ * huggingface_hub.utils.filter_repo_objects}: Python's {@code fnmatch} on the whole path, where
+ * {@code *} also crosses {@code /}, and a pattern ending with {@code /} means everything under that
+ * folder.
  */
 public final class PathPatterns {
   private final List<Pattern> allow;
@@ -44,7 +45,9 @@ public final class PathPatterns {
     return out;
   }
 
-  /** fnmatch.translate: {@code *} any run, {@code ?} one char, {@code [...]}/{@code [!...]} classes. */
+  /**
+   * fnmatch.translate: {@code *} any run, {@code ?} one char, {@code [...]}/{@code [!...]} classes.
+   */
   static String toRegex(String glob) {
     StringBuilder re = new StringBuilder();
     int i = 0;

@@ -3,8 +3,8 @@ package aha.hub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,15 +14,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * README.md cards for repositories aha pushes. A dataset card's front matter carries a
- * {@code configs} block whose {@code data_files} name each split, which is how {@code datasets}
- * and the dataset viewer find splits; a model card tells the Hub it is a transformers
- * text-generation model.
+ * README.md cards for repositories aha pushes. A dataset card's front matter carries a {@code
+ * configs} block whose {@code data_files} name each split, which is how {@code datasets} and the
+ * dataset viewer find splits; a model card tells the Hub it is a transformers text-generation
+ * model.
  */
 public final class RepoCard {
-  /** Shards as {@code push_to_hub} and aha's stages write them: {@code data/train-00000-of-00003.parquet}. */
+  /**
+   * Shards as {@code push_to_hub} and aha's stages write them: {@code
+   * data/train-00000-of-00003.parquet}.
+   */
   private static final Pattern SHARD =
-      Pattern.compile("^(?:(?<dir>.*)/)?(?<split>\\w+(?:\\.\\w+)*)-\\d{5}-of-\\d{5}\\.(?<ext>parquet|jsonl|json|csv|arrow)$");
+      Pattern.compile(
+          "^(?:(?<dir>.*)/)?(?<split>\\w+(?:\\.\\w+)*)-\\d{5}-of-\\d{5}\\.(?<ext>parquet|jsonl|json|csv|arrow)$");
+
   private static final ObjectMapper YAML =
       new ObjectMapper(
           new YAMLFactory()
@@ -38,9 +43,9 @@ public final class RepoCard {
   }
 
   /**
-   * Dataset card. Each folder of shards is one config ({@code data/} at the root is
-   * {@code default}, {@code <name>/data/} or {@code <name>/} is {@code <name>}); each split
-   * gets {@code path: <folder>/<split>-*}.
+   * Dataset card. Each folder of shards is one config ({@code data/} at the root is {@code
+   * default}, {@code <name>/data/} or {@code <name>/} is {@code <name>}); each split gets {@code
+   * path: <folder>/<split>-*}.
    */
   public static String datasetCard(String repoId, List<String> paths) {
     Map<String, Map<String, String>> configs = new TreeMap<>(); // config -> split -> glob
@@ -50,28 +55,40 @@ public final class RepoCard {
         continue;
       }
       String dir = m.group("dir");
-      String config = dir == null || dir.equals("data") ? "default" : dir.replaceFirst("/data$", "").replace('/', '_');
+      String config =
+          dir == null || dir.equals("data")
+              ? "default"
+              : dir.replaceFirst("/data$", "").replace('/', '_');
       String glob = (dir == null ? "" : dir + "/") + m.group("split") + "-*";
-      configs.computeIfAbsent(config, k -> new LinkedHashMap<>()).putIfAbsent(m.group("split"), glob);
+      configs
+          .computeIfAbsent(config, k -> new LinkedHashMap<>())
+          .putIfAbsent(m.group("split"), glob);
     }
     Map<String, Object> front = new LinkedHashMap<>();
     if (!configs.isEmpty()) {
       List<Object> list = new ArrayList<>();
       configs.entrySet().stream()
-          .sorted((a, b) -> a.getKey().equals("default") ? -1 : b.getKey().equals("default") ? 1 : a.getKey().compareTo(b.getKey()))
-          .forEach(e -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("config_name", e.getKey());
-            List<Object> files = new ArrayList<>();
-            splitOrder(e.getValue()).forEach(split -> {
-              Map<String, Object> df = new LinkedHashMap<>();
-              df.put("split", split);
-              df.put("path", e.getValue().get(split));
-              files.add(df);
-            });
-            c.put("data_files", files);
-            list.add(c);
-          });
+          .sorted(
+              (a, b) ->
+                  a.getKey().equals("default")
+                      ? -1
+                      : b.getKey().equals("default") ? 1 : a.getKey().compareTo(b.getKey()))
+          .forEach(
+              e -> {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("config_name", e.getKey());
+                List<Object> files = new ArrayList<>();
+                splitOrder(e.getValue())
+                    .forEach(
+                        split -> {
+                          Map<String, Object> df = new LinkedHashMap<>();
+                          df.put("split", split);
+                          df.put("path", e.getValue().get(split));
+                          files.add(df);
+                        });
+                c.put("data_files", files);
+                list.add(c);
+              });
       front.put("configs", list);
     }
     front.put("tags", List.of("aha", "reasoning", "synthetic"));
@@ -79,12 +96,25 @@ public final class RepoCard {
     body.append("# ").append(name(repoId)).append("\n\n");
     body.append("Dataset written by aha (the DeepSeek-R1 recipe on the JVM).\n\n");
     if (configs.isEmpty()) {
-      body.append("No sharded data files were found, so `datasets` infers the splits from file names.\n");
+      body.append(
+          "No sharded data files were found, so `datasets` infers the splits from file names.\n");
     } else {
       body.append("| config | split | files |\n|---|---|---|\n");
-      configs.forEach((c, splits) -> splitOrder(splits).forEach(s -> body.append("| ").append(c).append(" | ").append(s)
-          .append(" | `").append(splits.get(s)).append("` |\n")));
-      body.append("\n```python\nfrom datasets import load_dataset\nds = load_dataset(\"").append(repoId).append("\")\n```\n");
+      configs.forEach(
+          (c, splits) ->
+              splitOrder(splits)
+                  .forEach(
+                      s ->
+                          body.append("| ")
+                              .append(c)
+                              .append(" | ")
+                              .append(s)
+                              .append(" | `")
+                              .append(splits.get(s))
+                              .append("` |\n")));
+      body.append("\n```python\nfrom datasets import load_dataset\nds = load_dataset(\"")
+          .append(repoId)
+          .append("\")\n```\n");
     }
     return frontMatter(front) + "\n" + body;
   }
@@ -97,10 +127,15 @@ public final class RepoCard {
     front.put("tags", List.of("aha", "reasoning", "grpo"));
     StringBuilder body = new StringBuilder();
     body.append("# ").append(name(repoId)).append("\n\n");
-    body.append("Checkpoint written by aha (the DeepSeek-R1 recipe on the JVM) in the Hugging Face model layout.\n\n");
+    body.append(
+        "Checkpoint written by aha (the DeepSeek-R1 recipe on the JVM) in the Hugging Face model layout.\n\n");
     body.append("```python\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n")
-        .append("model = AutoModelForCausalLM.from_pretrained(\"").append(repoId).append("\")\n")
-        .append("tokenizer = AutoTokenizer.from_pretrained(\"").append(repoId).append("\")\n```\n\n");
+        .append("model = AutoModelForCausalLM.from_pretrained(\"")
+        .append(repoId)
+        .append("\")\n")
+        .append("tokenizer = AutoTokenizer.from_pretrained(\"")
+        .append(repoId)
+        .append("\")\n```\n\n");
     body.append("Files: ").append(paths.size()).append(".\n");
     return frontMatter(front) + "\n" + body;
   }

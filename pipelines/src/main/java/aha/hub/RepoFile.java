@@ -23,7 +23,8 @@ public record RepoFile(String path, long size, String gitOid, String lfsSha256) 
     }
     JsonNode lfs = item.get("lfs");
     String sha = lfs != null && lfs.hasNonNull("oid") ? lfs.get("oid").asText() : null;
-    long size = lfs != null && lfs.has("size") ? lfs.get("size").asLong() : item.path("size").asLong();
+    long size =
+        lfs != null && lfs.has("size") ? lfs.get("size").asLong() : item.path("size").asLong();
     return new RepoFile(item.path("path").asText(), size, item.path("oid").asText(null), sha);
   }
 }

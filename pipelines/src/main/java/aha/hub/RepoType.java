@@ -38,7 +38,8 @@ public enum RepoType {
       return MODEL;
     }
     for (RepoType t : values()) {
-      if (t.id.equals(text.toLowerCase(Locale.ROOT)) || t.plural().equals(text.toLowerCase(Locale.ROOT))) {
+      if (t.id.equals(text.toLowerCase(Locale.ROOT))
+          || t.plural().equals(text.toLowerCase(Locale.ROOT))) {
         return t;
       }
     }

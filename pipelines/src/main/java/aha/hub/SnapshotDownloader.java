@@ -15,13 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole repository (or the files matching patterns) into {@code snapshots/<commit>/}, as
- * {@code snapshot_download} does: resolve the revision to a commit once, list the tree at that
- * commit (paginated), download each missing file by commit, then write {@code refs/<revision>}.
- * Files already linked in the snapshot cost no request at all.
+ * A whole repository (or the files matching patterns) into {@code snapshots/<commit>/}, as {@code
+ * snapshot_download} does: resolve the revision to a commit once, list the tree at that commit
+ * (paginated), download each missing file by commit, then write {@code refs/<revision>}. Files
+ * already linked in the snapshot cost no request at all.
  */
 final class SnapshotDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotDownloader.class);
+
   /** Parallel file downloads; the Hub limits bursts, and small files are latency-bound. */
   static final int WORKERS = 4;
 
@@ -35,19 +36,28 @@ final class SnapshotDownloader {
     this.files = files;
   }
 
-  Path download(RepoType type, String repoId, String revision, PathPatterns patterns) throws IOException {
+  Path download(RepoType type, String repoId, String revision, PathPatterns patterns)
+      throws IOException {
     String what = type.id() + " " + repoId + " at revision " + revision;
     if (http.settings().offline()) {
       return cache
           .cachedSnapshot(type, repoId, revision)
           .orElseThrow(
-              () -> new HubAccessException.NotCached(
-                  "Offline mode is on (HF_HUB_OFFLINE) and " + what + " is not in the cache " + cache.root() + "."));
+              () ->
+                  new HubAccessException.NotCached(
+                      "Offline mode is on (HF_HUB_OFFLINE) and "
+                          + what
+                          + " is not in the cache "
+                          + cache.root()
+                          + "."));
     }
     String commit;
     try {
       // first try without retries: when the Hub is down or busy, a cached snapshot answers at once
-      commit = HubCache.COMMIT.matcher(revision).matches() ? revision : resolveCommit(type, repoId, revision, what, false);
+      commit =
+          HubCache.COMMIT.matcher(revision).matches()
+              ? revision
+              : resolveCommit(type, repoId, revision, what, false);
     } catch (HubAccessException.RevisionNotFound e) {
       throw e;
     } catch (HubAccessException e) {
@@ -63,7 +73,13 @@ final class SnapshotDownloader {
     return fetch(type, repoId, revision, commit, patterns, what);
   }
 
-  private Path fetch(RepoType type, String repoId, String revision, String commit, PathPatterns patterns, String what)
+  private Path fetch(
+      RepoType type,
+      String repoId,
+      String revision,
+      String commit,
+      PathPatterns patterns,
+      String what)
       throws IOException {
     Path repoDir = cache.repoDir(type, repoId);
     List<RepoFile> listing = listFiles(type, repoId, commit, what);
@@ -74,7 +90,8 @@ final class SnapshotDownloader {
         wanted.add(f);
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(WORKERS, wanted.size())));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, Math.min(WORKERS, wanted.size())));
     try {
       List<Future<Path>> futures = new ArrayList<>();
       for (RepoFile f : wanted) {
@@ -94,10 +111,17 @@ final class SnapshotDownloader {
   }
 
   /** {@code GET /api/{type}s/{repo}/revision/{rev}} and its {@code sha}. */
-  String resolveCommit(RepoType type, String repoId, String revision, String what, boolean retry) throws IOException {
+  String resolveCommit(RepoType type, String repoId, String revision, String what, boolean retry)
+      throws IOException {
     JsonNode info =
         http.getJson(
-            http.url("api/" + type.plural() + "/" + repoId + "/revision/" + FileDownloader.encodeSegment(revision)),
+            http.url(
+                "api/"
+                    + type.plural()
+                    + "/"
+                    + repoId
+                    + "/revision/"
+                    + FileDownloader.encodeSegment(revision)),
             what,
             retry);
     String sha = info.path("sha").asText("");
@@ -108,10 +132,17 @@ final class SnapshotDownloader {
   }
 
   /** Every file at {@code revision}, following the {@code Link} pagination of the tree API. */
-  List<RepoFile> listFiles(RepoType type, String repoId, String revision, String what) throws IOException {
+  List<RepoFile> listFiles(RepoType type, String repoId, String revision, String what)
+      throws IOException {
     String url =
-        http.url("api/" + type.plural() + "/" + repoId + "/tree/" + FileDownloader.encodeSegment(revision)
-            + "?recursive=true&expand=false");
+        http.url(
+            "api/"
+                + type.plural()
+                + "/"
+                + repoId
+                + "/tree/"
+                + FileDownloader.encodeSegment(revision)
+                + "?recursive=true&expand=false");
     List<RepoFile> out = new ArrayList<>();
     for (JsonNode item : http.getAllPages(url, what)) {
       RepoFile f = RepoFile.fromTreeItem(item);
@@ -122,8 +153,12 @@ final class SnapshotDownloader {
     return out;
   }
 
-  /** A repo the Hub refuses (not found, gated) may still be cached: Python answers from the cache too. */
-  private Path fallback(RepoType type, String repoId, String revision, String what, HubAccessException cause)
+  /**
+   * A repo the Hub refuses (not found, gated) may still be cached: Python answers from the cache
+   * too.
+   */
+  private Path fallback(
+      RepoType type, String repoId, String revision, String what, HubAccessException cause)
       throws IOException {
     Optional<Path> cached = cache.cachedSnapshot(type, repoId, revision);
     if (cached.isPresent()) {

@@ -21,8 +21,8 @@ import okio.Okio;
 import okio.Source;
 
 /**
- * A file to commit: where its bytes come from (a local file, or bytes such as a generated card)
- * and the hashes the Hub compares: sha256 (the LFS oid) and the git blob sha1 (regular files).
+ * A file to commit: where its bytes come from (a local file, or bytes such as a generated card) and
+ * the hashes the Hub compares: sha256 (the LFS oid) and the git blob sha1 (regular files).
  *
  * @param pathInRepo destination path, {@code /}-separated
  * @param source local file, or null when {@code content} holds the bytes
@@ -30,7 +30,13 @@ import okio.Source;
  * @param sample up to the first 512 bytes, which preupload sends so the Hub can sniff binaries
  */
 record UploadFile(
-    String pathInRepo, Path source, byte[] content, long size, String sha256, String gitSha1, byte[] sample) {
+    String pathInRepo,
+    Path source,
+    byte[] content,
+    long size,
+    String sha256,
+    String gitSha1,
+    byte[] sample) {
 
   static UploadFile fromFile(String pathInRepo, Path file) throws IOException {
     MessageDigest sha256 = digest("SHA-256");

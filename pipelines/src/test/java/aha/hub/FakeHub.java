@@ -32,12 +32,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Hugging Face Hub on 127.0.0.1 that follows the real protocol closely enough for a client to
- * be wrong in the same ways it would be wrong against huggingface.co: resolve with
- * X-Repo-Commit / ETag / X-Linked-* headers, LFS files redirected to a second "CDN" server on
- * another port (which, like S3, rejects requests that carry an Authorization header), Range
- * requests, the revision and paginated tree APIs, preupload, the LFS batch API (basic and
- * multipart), the NDJSON commit, X-Error-Code errors and 429 with Retry-After.
+ * A Hugging Face Hub on 127.0.0.1 that follows the real protocol closely enough for a client to be
+ * wrong in the same ways it would be wrong against huggingface.co: resolve with X-Repo-Commit /
+ * ETag / X-Linked-* headers, LFS files redirected to a second "CDN" server on another port (which,
+ * like S3, rejects requests that carry an Authorization header), Range requests, the revision and
+ * paginated tree APIs, preupload, the LFS batch API (basic and multipart), the NDJSON commit,
+ * X-Error-Code errors and 429 with Retry-After.
  */
 final class FakeHub implements AutoCloseable {
   static final String TOKEN = "hf_FakeTokenForTests0123456789abcdefXYZ";
@@ -79,8 +79,10 @@ final class FakeHub implements AutoCloseable {
   volatile long multipartAbove = 10_000;
   volatile int retryAfterSeconds = 1;
   final AtomicInteger rateLimitNext = new AtomicInteger();
+
   /** Next CDN GET sends this many bytes then drops the connection (-1: off). */
   final AtomicLong cutNextCdnGetAfter = new AtomicLong(-1);
+
   volatile boolean corruptCdn;
   volatile boolean ignoreRange;
 
@@ -101,11 +103,11 @@ final class FakeHub implements AutoCloseable {
   }
 
   /**
-   * Runs the fake Hub by hand (for the interoperability check in docs/hub.md): seeds model
-   * {@code org/tiny} and dataset {@code org/tiny-data}, prints the endpoint and the token, and
-   * serves until killed. Port: first argument, else any free one. Second argument: the host name
-   * the CDN redirects use (default 127.0.0.1); huggingface_hub 1.33 compares redirect hosts
-   * without their port, so to make it treat the CDN as another host, pass {@code localhost}.
+   * Runs the fake Hub by hand (for the interoperability check in docs/hub.md): seeds model {@code
+   * org/tiny} and dataset {@code org/tiny-data}, prints the endpoint and the token, and serves
+   * until killed. Port: first argument, else any free one. Second argument: the host name the CDN
+   * redirects use (default 127.0.0.1); huggingface_hub 1.33 compares redirect hosts without their
+   * port, so to make it treat the CDN as another host, pass {@code localhost}.
    */
   public static void main(String[] args) throws Exception {
     FakeHub hub = new FakeHub(args.length > 0 ? Integer.parseInt(args[0]) : 0);
@@ -114,11 +116,19 @@ final class FakeHub implements AutoCloseable {
     }
     HubTestSupport.seedModel(hub);
     hub.createRepo(RepoType.DATASET, "org/tiny-data");
-    hub.commit(RepoType.DATASET, "org/tiny-data", Map.of(
-        "data/train-00000-of-00001.parquet", HubTestSupport.randomBytes(3000, 11),
-        "data/test-00000-of-00001.parquet", HubTestSupport.randomBytes(1500, 12),
-        "README.md", RepoCard.datasetCard("org/tiny-data", List.of("data/train-00000-of-00001.parquet",
-            "data/test-00000-of-00001.parquet")).getBytes(StandardCharsets.UTF_8)));
+    hub.commit(
+        RepoType.DATASET,
+        "org/tiny-data",
+        Map.of(
+            "data/train-00000-of-00001.parquet", HubTestSupport.randomBytes(3000, 11),
+            "data/test-00000-of-00001.parquet", HubTestSupport.randomBytes(1500, 12),
+            "README.md",
+                RepoCard.datasetCard(
+                        "org/tiny-data",
+                        List.of(
+                            "data/train-00000-of-00001.parquet",
+                            "data/test-00000-of-00001.parquet"))
+                    .getBytes(StandardCharsets.UTF_8)));
     System.out.println("endpoint " + hub.endpoint());
     System.out.println("token " + TOKEN);
     Thread.currentThread().join();
@@ -144,7 +154,10 @@ final class FakeHub implements AutoCloseable {
   Repo createRepo(RepoType type, String id) {
     Repo r = new Repo(type, id);
     Map<String, byte[]> files = new TreeMap<>();
-    files.put(".gitattributes", "*.parquet filter=lfs diff=lfs merge=lfs -text\n*.safetensors filter=lfs diff=lfs merge=lfs -text\n".getBytes(StandardCharsets.UTF_8));
+    files.put(
+        ".gitattributes",
+        "*.parquet filter=lfs diff=lfs merge=lfs -text\n*.safetensors filter=lfs diff=lfs merge=lfs -text\n"
+            .getBytes(StandardCharsets.UTF_8));
     String c = commitId(null, "initial commit", files);
     r.commits.put(c, files);
     r.refs.put("main", c);
@@ -169,7 +182,11 @@ final class FakeHub implements AutoCloseable {
 
   List<Hit> hits(String server, String method, String pathPart) {
     return hits.stream()
-        .filter(h -> h.server().equals(server) && h.method().equals(method) && h.path().contains(pathPart))
+        .filter(
+            h ->
+                h.server().equals(server)
+                    && h.method().equals(method)
+                    && h.path().contains(pathPart))
         .toList();
   }
 
@@ -180,15 +197,20 @@ final class FakeHub implements AutoCloseable {
   // ---------------------------------------------------------------- dispatch
 
   private static final Pattern API =
-      Pattern.compile("^/api/(models|datasets|spaces)/([^/]+/[^/]+)/(revision|tree|preupload|commit)/([^/]+)$");
-  private static final Pattern RESOLVE = Pattern.compile("^/(datasets/|spaces/)?([^/]+/[^/]+)/resolve/([^/]+)/(.+)$");
-  private static final Pattern BATCH = Pattern.compile("^/(datasets/|spaces/)?([^/]+/[^/]+)\\.git/info/lfs/objects/batch$");
+      Pattern.compile(
+          "^/api/(models|datasets|spaces)/([^/]+/[^/]+)/(revision|tree|preupload|commit)/([^/]+)$");
+  private static final Pattern RESOLVE =
+      Pattern.compile("^/(datasets/|spaces/)?([^/]+/[^/]+)/resolve/([^/]+)/(.+)$");
+  private static final Pattern BATCH =
+      Pattern.compile("^/(datasets/|spaces/)?([^/]+/[^/]+)\\.git/info/lfs/objects/batch$");
 
   private void serve(String server, HttpExchange ex) {
     try {
       String path = ex.getRequestURI().getRawPath();
       String auth = ex.getRequestHeaders().getFirst("Authorization");
-      hits.add(new Hit(server, ex.getRequestMethod(), path, auth, ex.getRequestHeaders().getFirst("Range")));
+      hits.add(
+          new Hit(
+              server, ex.getRequestMethod(), path, auth, ex.getRequestHeaders().getFirst("Range")));
       if (server.equals("cdn")) {
         serveCdn(ex, path, auth);
         return;
@@ -200,7 +222,8 @@ final class FakeHub implements AutoCloseable {
       }
       boolean authed = ("Bearer " + TOKEN).equals(auth);
       if (auth != null && !authed) {
-        ex.getResponseHeaders().set("X-Error-Message", "Invalid credentials in Authorization header");
+        ex.getResponseHeaders()
+            .set("X-Error-Message", "Invalid credentials in Authorization header");
         send(ex, 401, "{\"error\":\"Invalid credentials in Authorization header\"}");
         return;
       }
@@ -230,8 +253,13 @@ final class FakeHub implements AutoCloseable {
       } else if (path.startsWith("/lfs-verify/")) {
         lfsVerify(ex, path.substring("/lfs-verify/".length()), authed);
       } else if ((m = RESOLVE.matcher(path)).matches()) {
-        resolve(ex, typeOfPrefix(m.group(1)), m.group(2), URLDecoder.decode(m.group(3), StandardCharsets.UTF_8),
-            URLDecoder.decode(m.group(4), StandardCharsets.UTF_8), authed);
+        resolve(
+            ex,
+            typeOfPrefix(m.group(1)),
+            m.group(2),
+            URLDecoder.decode(m.group(3), StandardCharsets.UTF_8),
+            URLDecoder.decode(m.group(4), StandardCharsets.UTF_8),
+            authed);
       } else {
         send(ex, 404, "{\"error\":\"Sorry, we can't find the page you are looking for.\"}");
       }
@@ -247,11 +275,14 @@ final class FakeHub implements AutoCloseable {
   }
 
   private static RepoType typeOfPrefix(String prefix) {
-    return prefix == null ? RepoType.MODEL : prefix.startsWith("datasets") ? RepoType.DATASET : RepoType.SPACE;
+    return prefix == null
+        ? RepoType.MODEL
+        : prefix.startsWith("datasets") ? RepoType.DATASET : RepoType.SPACE;
   }
 
   /** The repo, or null after answering 401 RepoNotFound / GatedRepo as the Hub does. */
-  private Repo repoOrError(HttpExchange ex, RepoType type, String id, boolean authed) throws IOException {
+  private Repo repoOrError(HttpExchange ex, RepoType type, String id, boolean authed)
+      throws IOException {
     Repo repo = repos.get(key(type, id));
     if (repo == null) {
       ex.getResponseHeaders().set("X-Error-Code", "RepoNotFound");
@@ -261,7 +292,12 @@ final class FakeHub implements AutoCloseable {
     }
     if (repo.gated && !authed) {
       ex.getResponseHeaders().set("X-Error-Code", "GatedRepo");
-      ex.getResponseHeaders().set("X-Error-Message", "Access to model " + id + " is restricted. You must have access to it and be authenticated to access it. Please log in.");
+      ex.getResponseHeaders()
+          .set(
+              "X-Error-Message",
+              "Access to model "
+                  + id
+                  + " is restricted. You must have access to it and be authenticated to access it. Please log in.");
       send(ex, 401, "");
       return null;
     }
@@ -270,7 +306,10 @@ final class FakeHub implements AutoCloseable {
 
   /** Commit id for a branch, tag or commit; null after answering 404 RevisionNotFound. */
   private String commitOf(HttpExchange ex, Repo repo, String rev) throws IOException {
-    String c = repo.refs.containsKey(rev) ? repo.refs.get(rev) : repo.commits.containsKey(rev) ? rev : null;
+    String c =
+        repo.refs.containsKey(rev)
+            ? repo.refs.get(rev)
+            : repo.commits.containsKey(rev) ? rev : null;
     if (c == null) {
       ex.getResponseHeaders().set("X-Error-Code", "RevisionNotFound");
       ex.getResponseHeaders().set("X-Error-Message", "Invalid rev id: " + rev);
@@ -281,11 +320,22 @@ final class FakeHub implements AutoCloseable {
 
   // ---------------------------------------------------------------- download side
 
-  private void resolve(HttpExchange ex, RepoType type, String id, String rev, String file, boolean authed) throws IOException {
+  private void resolve(
+      HttpExchange ex, RepoType type, String id, String rev, String file, boolean authed)
+      throws IOException {
     String moved = renamed.get(key(type, id));
     if (moved != null) {
       // a renamed repo: relative redirect on the same host, to be followed with the token
-      ex.getResponseHeaders().set("Location", "/" + type.urlPrefix() + moved + "/resolve/" + FileDownloader.encodeSegment(rev) + "/" + file);
+      ex.getResponseHeaders()
+          .set(
+              "Location",
+              "/"
+                  + type.urlPrefix()
+                  + moved
+                  + "/resolve/"
+                  + FileDownloader.encodeSegment(rev)
+                  + "/"
+                  + file);
       send(ex, 307, "");
       return;
     }
@@ -308,8 +358,14 @@ final class FakeHub implements AutoCloseable {
     if (isLfs(file, bytes.length)) {
       String sha = sha256(bytes);
       lfsStore.putIfAbsent(sha, bytes);
-      String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha + "\nsize " + bytes.length + "\n";
-      ex.getResponseHeaders().set("ETag", "\"" + gitSha1(pointer.getBytes(StandardCharsets.UTF_8)) + "\"");
+      String pointer =
+          "version https://git-lfs.github.com/spec/v1\noid sha256:"
+              + sha
+              + "\nsize "
+              + bytes.length
+              + "\n";
+      ex.getResponseHeaders()
+          .set("ETag", "\"" + gitSha1(pointer.getBytes(StandardCharsets.UTF_8)) + "\"");
       ex.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
       ex.getResponseHeaders().set("X-Linked-Size", String.valueOf(bytes.length));
       String location = cdnBase() + "/blobs/" + sha + "?X-Amz-Signature=fake";
@@ -327,7 +383,8 @@ final class FakeHub implements AutoCloseable {
     if (commit == null) {
       return;
     }
-    ObjectNode info = JSON.createObjectNode().put("id", repo.id).put("sha", commit).put("private", false);
+    ObjectNode info =
+        JSON.createObjectNode().put("id", repo.id).put("sha", commit).put("private", false);
     if (repo.gated) {
       info.put("gated", "auto");
     } else {
@@ -352,15 +409,27 @@ final class FakeHub implements AutoCloseable {
       }
     }
     for (String d : dirs) {
-      items.add(JSON.createObjectNode().put("type", "directory").put("path", d).put("oid", gitSha1(d.getBytes(StandardCharsets.UTF_8))));
+      items.add(
+          JSON.createObjectNode()
+              .put("type", "directory")
+              .put("path", d)
+              .put("oid", gitSha1(d.getBytes(StandardCharsets.UTF_8))));
     }
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
       ObjectNode item = JSON.createObjectNode().put("type", "file").put("path", e.getKey());
       byte[] b = e.getValue();
       if (isLfs(e.getKey(), b.length)) {
-        String pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256(b) + "\nsize " + b.length + "\n";
+        String pointer =
+            "version https://git-lfs.github.com/spec/v1\noid sha256:"
+                + sha256(b)
+                + "\nsize "
+                + b.length
+                + "\n";
         item.put("size", b.length).put("oid", gitSha1(pointer.getBytes(StandardCharsets.UTF_8)));
-        item.putObject("lfs").put("oid", sha256(b)).put("size", b.length).put("pointerSize", pointer.length());
+        item.putObject("lfs")
+            .put("oid", sha256(b))
+            .put("size", b.length)
+            .put("pointerSize", pointer.length());
       } else {
         item.put("size", b.length).put("oid", gitSha1(b));
       }
@@ -372,8 +441,15 @@ final class FakeHub implements AutoCloseable {
     ArrayNode page = JSON.createArrayNode();
     items.subList(from, to).forEach(page::add);
     if (to < items.size()) {
-      String base = endpoint() + ex.getRequestURI().getRawPath() + "?recursive=" + q.getOrDefault("recursive", "false")
-          + "&expand=" + q.getOrDefault("expand", "false") + "&cursor=" + to;
+      String base =
+          endpoint()
+              + ex.getRequestURI().getRawPath()
+              + "?recursive="
+              + q.getOrDefault("recursive", "false")
+              + "&expand="
+              + q.getOrDefault("expand", "false")
+              + "&cursor="
+              + to;
       ex.getResponseHeaders().set("Link", "<" + base + ">; rel=\"next\"");
     }
     send(ex, 200, JSON.writeValueAsString(page));
@@ -382,13 +458,18 @@ final class FakeHub implements AutoCloseable {
   private void serveCdn(HttpExchange ex, String path, String auth) throws IOException {
     if (auth != null) {
       // S3 refuses a second authorization mechanism on a pre-signed URL
-      send(ex, 400, "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>");
+      send(
+          ex,
+          400,
+          "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>");
       return;
     }
     Matcher part = Pattern.compile("^/upload/([0-9a-f]{64})/part/(\\d+)$").matcher(path);
     if (ex.getRequestMethod().equals("PUT") && part.matches()) {
       byte[] body = ex.getRequestBody().readAllBytes();
-      pendingParts.computeIfAbsent(part.group(1), k -> new ConcurrentHashMap<>()).put(Integer.parseInt(part.group(2)), body);
+      pendingParts
+          .computeIfAbsent(part.group(1), k -> new ConcurrentHashMap<>())
+          .put(Integer.parseInt(part.group(2)), body);
       ex.getResponseHeaders().set("ETag", "\"" + gitSha1(body) + "\"");
       send(ex, 200, "");
       return;
@@ -404,7 +485,8 @@ final class FakeHub implements AutoCloseable {
       send(ex, 200, "");
       return;
     }
-    if ((ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD")) && path.startsWith("/blobs/")) {
+    if ((ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD"))
+        && path.startsWith("/blobs/")) {
       byte[] bytes = lfsStore.get(path.substring("/blobs/".length()));
       if (bytes == null) {
         send(ex, 404, "NoSuchKey");
@@ -420,7 +502,9 @@ final class FakeHub implements AutoCloseable {
     send(ex, 404, "NoSuchKey");
   }
 
-  /** 200 or 206 for {@code Range: bytes=N-}, 416 past the end; may cut the connection (CDN only). */
+  /**
+   * 200 or 206 for {@code Range: bytes=N-}, 416 past the end; may cut the connection (CDN only).
+   */
   private void sendRange(HttpExchange ex, byte[] bytes, boolean mayCut) throws IOException {
     boolean head = ex.getRequestMethod().equals("HEAD");
     String range = ex.getRequestHeaders().getFirst("Range");
@@ -436,7 +520,8 @@ final class FakeHub implements AutoCloseable {
           return;
         }
         status = 206;
-        ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+        ex.getResponseHeaders()
+            .set("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
       }
     }
     ex.getResponseHeaders().set("Accept-Ranges", "bytes");
@@ -469,7 +554,16 @@ final class FakeHub implements AutoCloseable {
     String id = (org == null ? "" : org + "/") + body.path("name").asText();
     RepoType type = RepoType.parse(body.path("type").asText("model"));
     if (repos.containsKey(key(type, id))) {
-      send(ex, 409, "{\"error\":\"You already created this " + type.id() + " repo\",\"url\":\"" + endpoint() + "/" + id + "\"}");
+      send(
+          ex,
+          409,
+          "{\"error\":\"You already created this "
+              + type.id()
+              + " repo\",\"url\":\""
+              + endpoint()
+              + "/"
+              + id
+              + "\"}");
       return;
     }
     createRepo(type, id);
@@ -488,7 +582,12 @@ final class FakeHub implements AutoCloseable {
       String p = f.path("path").asText();
       long size = f.path("size").asLong();
       boolean lfs = isLfs(p, size);
-      ObjectNode r = files.addObject().put("path", p).put("uploadMode", lfs ? "lfs" : "regular").put("shouldIgnore", false);
+      ObjectNode r =
+          files
+              .addObject()
+              .put("path", p)
+              .put("uploadMode", lfs ? "lfs" : "regular")
+              .put("shouldIgnore", false);
       byte[] current = repo.head().get(p);
       if (current == null) {
         r.putNull("oid");
@@ -522,7 +621,9 @@ final class FakeHub implements AutoCloseable {
         header.put("chunk_size", String.valueOf(multipartChunk));
         long parts = (size + multipartChunk - 1) / multipartChunk;
         for (int i = 1; i <= parts; i++) {
-          header.put(String.valueOf(i), cdnBase() + "/upload/" + oid + "/part/" + i + "?X-Amz-Signature=fake");
+          header.put(
+              String.valueOf(i),
+              cdnBase() + "/upload/" + oid + "/part/" + i + "?X-Amz-Signature=fake");
         }
       } else {
         upload.put("href", cdnBase() + "/upload/" + oid);
@@ -566,7 +667,8 @@ final class FakeHub implements AutoCloseable {
     send(ex, 200, "{}");
   }
 
-  private void commitEndpoint(HttpExchange ex, Repo repo, String rev, boolean authed) throws IOException {
+  private void commitEndpoint(HttpExchange ex, Repo repo, String rev, boolean authed)
+      throws IOException {
     if (!authed) {
       send(ex, 401, "{\"error\":\"Invalid username or password.\"}");
       return;
@@ -577,7 +679,10 @@ final class FakeHub implements AutoCloseable {
     }
     String text = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     if (text.contains(TOKEN)) {
-      send(ex, 400, "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
+      send(
+          ex,
+          400,
+          "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
       return;
     }
     if (!"application/x-ndjson".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
@@ -597,7 +702,10 @@ final class FakeHub implements AutoCloseable {
         case "file" -> {
           byte[] b = Base64.getDecoder().decode(v.path("content").asText());
           if (new String(b, StandardCharsets.UTF_8).contains(TOKEN)) {
-            send(ex, 400, "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
+            send(
+                ex,
+                400,
+                "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
             return;
           }
           files.put(v.path("path").asText(), b);
@@ -605,7 +713,10 @@ final class FakeHub implements AutoCloseable {
         case "lfsFile" -> {
           byte[] b = lfsStore.get(v.path("oid").asText());
           if (b == null || b.length != v.path("size").asLong()) {
-            send(ex, 400, "{\"error\":\"LFS object " + v.path("oid").asText() + " was not uploaded\"}");
+            send(
+                ex,
+                400,
+                "{\"error\":\"LFS object " + v.path("oid").asText() + " was not uploaded\"}");
             return;
           }
           files.put(v.path("path").asText(), b);
@@ -624,7 +735,19 @@ final class FakeHub implements AutoCloseable {
     String c = commitId(parent, summary, files);
     repo.commits.put(c, files);
     repo.refs.put(rev, c);
-    send(ex, 200, "{\"commitUrl\":\"" + endpoint() + "/" + repo.type.urlPrefix() + repo.id + "/commit/" + c + "\",\"commitOid\":\"" + c + "\"}");
+    send(
+        ex,
+        200,
+        "{\"commitUrl\":\""
+            + endpoint()
+            + "/"
+            + repo.type.urlPrefix()
+            + repo.id
+            + "/commit/"
+            + c
+            + "\",\"commitOid\":\""
+            + c
+            + "\"}");
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -637,7 +760,10 @@ final class FakeHub implements AutoCloseable {
       return;
     }
     if (!ex.getResponseHeaders().containsKey("Content-Type")) {
-      ex.getResponseHeaders().set("Content-Type", body.startsWith("{") || body.startsWith("[") ? "application/json" : "text/plain");
+      ex.getResponseHeaders()
+          .set(
+              "Content-Type",
+              body.startsWith("{") || body.startsWith("[") ? "application/json" : "text/plain");
     }
     ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
     if (b.length > 0) {
@@ -651,14 +777,21 @@ final class FakeHub implements AutoCloseable {
     if (raw != null) {
       for (String kv : raw.split("&")) {
         int i = kv.indexOf('=');
-        q.put(i < 0 ? kv : kv.substring(0, i), i < 0 ? "" : URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+        q.put(
+            i < 0 ? kv : kv.substring(0, i),
+            i < 0 ? "" : URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
       }
     }
     return q;
   }
 
   private static String commitId(String parent, String summary, Map<String, byte[]> files) {
-    StringBuilder sb = new StringBuilder(String.valueOf(parent)).append('\n').append(summary).append('\n').append(System.nanoTime());
+    StringBuilder sb =
+        new StringBuilder(String.valueOf(parent))
+            .append('\n')
+            .append(summary)
+            .append('\n')
+            .append(System.nanoTime());
     files.forEach((p, b) -> sb.append(p).append(' ').append(gitSha1(b)).append('\n'));
     return gitSha1(sb.toString().getBytes(StandardCharsets.UTF_8));
   }

@@ -46,7 +46,8 @@ class HubCommandTest {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -56,8 +57,19 @@ class HubCommandTest {
   @Test
   void downloadPrintsTheSnapshotFolder() throws Exception {
     Path cache = tmp.resolve("cache");
-    Run r = cli("hub", "download", "org/tiny", "--endpoint", hub.endpoint(), "--cache-dir", cache.toString(),
-        "--include", "*.json", "--exclude", "tokenizer*");
+    Run r =
+        cli(
+            "hub",
+            "download",
+            "org/tiny",
+            "--endpoint",
+            hub.endpoint(),
+            "--cache-dir",
+            cache.toString(),
+            "--include",
+            "*.json",
+            "--exclude",
+            "tokenizer*");
     assertThat(r.code()).as(r.err()).isEqualTo(0);
     Path snap = cache.resolve("models--org--tiny/snapshots/" + commit).toAbsolutePath();
     assertThat(r.out().strip()).isEqualTo(snap.toString());
@@ -65,8 +77,19 @@ class HubCommandTest {
     assertThat(snap.resolve("tokenizer.json")).doesNotExist();
     assertThat(snap.resolve("model.safetensors")).doesNotExist();
 
-    Run files = cli("hub", "download", "org/tiny", "model.safetensors", "sub/dir/notes.txt",
-        "--endpoint", hub.endpoint(), "--cache-dir", cache.toString(), "--revision", commit);
+    Run files =
+        cli(
+            "hub",
+            "download",
+            "org/tiny",
+            "model.safetensors",
+            "sub/dir/notes.txt",
+            "--endpoint",
+            hub.endpoint(),
+            "--cache-dir",
+            cache.toString(),
+            "--revision",
+            commit);
     assertThat(files.code()).as(files.err()).isEqualTo(0);
     assertThat(files.out().strip()).isEqualTo(snap.toString());
     assertThat(snap.resolve("sub/dir/notes.txt")).hasContent("nested file");
@@ -74,21 +97,50 @@ class HubCommandTest {
 
   @Test
   void missingAndGatedReposExitWith2AndOneClearSentence() {
-    Run missing = cli("hub", "download", "org/nope", "--endpoint", hub.endpoint(), "--cache-dir", tmp.toString());
+    Run missing =
+        cli(
+            "hub",
+            "download",
+            "org/nope",
+            "--endpoint",
+            hub.endpoint(),
+            "--cache-dir",
+            tmp.toString());
     assertThat(missing.code()).isEqualTo(2);
-    assertThat(missing.err()).startsWith("aha: Repository not found").contains("org/nope").doesNotContain("Exception");
+    assertThat(missing.err())
+        .startsWith("aha: Repository not found")
+        .contains("org/nope")
+        .doesNotContain("Exception");
     assertThat(missing.err().strip().lines()).hasSize(1);
 
     hub.repos.get("model:org/tiny").gated = true;
-    Run gated = cli("hub", "download", "org/tiny", "--endpoint", hub.endpoint(), "--cache-dir", tmp.toString());
+    Run gated =
+        cli(
+            "hub",
+            "download",
+            "org/tiny",
+            "--endpoint",
+            hub.endpoint(),
+            "--cache-dir",
+            tmp.toString());
     assertThat(gated.code()).isEqualTo(2);
     assertThat(gated.err()).contains("gated").contains("HF_TOKEN");
 
-    Run badType = cli("hub", "download", "org/tiny", "--repo-type", "modle", "--endpoint", hub.endpoint());
+    Run badType =
+        cli("hub", "download", "org/tiny", "--repo-type", "modle", "--endpoint", hub.endpoint());
     assertThat(badType.code()).isEqualTo(2);
     assertThat(badType.err()).contains("modle").contains("model, dataset or space");
 
-    Run escape = cli("hub", "download", "org/tiny", "../../etc/passwd", "--endpoint", hub.endpoint(), "--cache-dir", tmp.toString());
+    Run escape =
+        cli(
+            "hub",
+            "download",
+            "org/tiny",
+            "../../etc/passwd",
+            "--endpoint",
+            hub.endpoint(),
+            "--cache-dir",
+            tmp.toString());
     assertThat(escape.code()).isEqualTo(2);
     assertThat(escape.err()).contains("Refusing repo path '../../etc/passwd'");
   }
@@ -113,9 +165,20 @@ class HubCommandTest {
     byte[] shard = HubTestSupport.randomBytes(12_000, 5);
     Files.write(folder.resolve("train-00000-of-00001.parquet"), shard);
     Path hfHome = tmp.resolve("hf-home");
-    Map<String, String> env = Map.of("HF_TOKEN", FakeHub.TOKEN, "HF_HOME", hfHome.toString(), "HF_ENDPOINT", hub.endpoint());
+    Map<String, String> env =
+        Map.of(
+            "HF_TOKEN", FakeHub.TOKEN, "HF_HOME", hfHome.toString(), "HF_ENDPOINT", hub.endpoint());
 
-    Run up = process(env, "hub", "upload", "me/traces", folder.getParent().toString(), "--repo-type", "dataset", "--create");
+    Run up =
+        process(
+            env,
+            "hub",
+            "upload",
+            "me/traces",
+            folder.getParent().toString(),
+            "--repo-type",
+            "dataset",
+            "--create");
     assertThat(up.code()).as(up.err()).isEqualTo(0);
     assertThat(up.out()).contains("/datasets/me/traces/commit/");
 
@@ -123,11 +186,13 @@ class HubCommandTest {
     assertThat(down.code()).as(down.err()).isEqualTo(0);
     Path snap = Path.of(down.out().strip());
     assertThat(snap.startsWith(hfHome.resolve("hub/datasets--me--traces/snapshots"))).isTrue();
-    assertThat(Files.readAllBytes(snap.resolve("data/train-00000-of-00001.parquet"))).isEqualTo(shard);
+    assertThat(Files.readAllBytes(snap.resolve("data/train-00000-of-00001.parquet")))
+        .isEqualTo(shard);
     assertThat(Files.readString(snap.resolve("README.md"))).contains("path: data/train-*");
 
     int before = hub.hits.size();
-    Map<String, String> offline = Map.of("HF_HOME", hfHome.toString(), "HF_HUB_OFFLINE", "1", "HF_ENDPOINT", hub.endpoint());
+    Map<String, String> offline =
+        Map.of("HF_HOME", hfHome.toString(), "HF_HUB_OFFLINE", "1", "HF_ENDPOINT", hub.endpoint());
     Run again = process(offline, "hub", "download", "me/traces", "--repo-type", "dataset");
     assertThat(again.code()).as(again.err()).isEqualTo(0);
     assertThat(again.out().strip()).isEqualTo(snap.toString());

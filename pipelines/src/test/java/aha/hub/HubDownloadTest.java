@@ -44,7 +44,9 @@ class HubDownloadTest {
     Path snap = client.snapshot(MODEL, RepoType.MODEL, "main", List.of());
     assertThat(snap).isEqualTo(cache.resolve("models--org--tiny/snapshots/" + commit));
     for (Map.Entry<String, byte[]> e : HubTestSupport.modelFiles().entrySet()) {
-      assertThat(Files.readAllBytes(snap.resolve(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(Files.readAllBytes(snap.resolve(e.getKey())))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
     }
     assertThat(Files.readString(snap.resolve(".gitattributes"))).contains("filter=lfs");
     int before = hub.hits.size();
@@ -64,7 +66,8 @@ class HubDownloadTest {
     Path repo = cache.resolve("models--org--tiny");
 
     byte[] ref = Files.readAllBytes(repo.resolve("refs/main"));
-    assertThat(new String(ref, StandardCharsets.US_ASCII)).isEqualTo(commit); // 40 bytes, no newline
+    assertThat(new String(ref, StandardCharsets.US_ASCII))
+        .isEqualTo(commit); // 40 bytes, no newline
     assertThat(ref).hasSize(40);
 
     Map<String, byte[]> files = HubTestSupport.modelFiles();
@@ -80,15 +83,18 @@ class HubDownloadTest {
     }
     Path snap = repo.resolve("snapshots").resolve(commit);
     assertThat(Files.isSymbolicLink(snap.resolve("model.safetensors"))).isTrue();
-    assertThat(Files.readSymbolicLink(snap.resolve("model.safetensors")).toString()).isEqualTo("../../blobs/" + lfsEtag);
+    assertThat(Files.readSymbolicLink(snap.resolve("model.safetensors")).toString())
+        .isEqualTo("../../blobs/" + lfsEtag);
     assertThat(Files.readSymbolicLink(snap.resolve("config.json")).toString())
         .isEqualTo("../../blobs/" + FakeHub.gitSha1(files.get("config.json")));
     assertThat(Files.readSymbolicLink(snap.resolve("sub/dir/notes.txt")).toString())
         .isEqualTo("../../../../blobs/" + FakeHub.gitSha1(files.get("sub/dir/notes.txt")));
     assertThat(Files.isDirectory(repo.resolve(".no_exist"))).isFalse();
-    assertThat(Files.readString(cache.resolve("CACHEDIR.TAG"))).startsWith("Signature: 8a477f597d28d172789f06886806bc55");
+    assertThat(Files.readString(cache.resolve("CACHEDIR.TAG")))
+        .startsWith("Signature: 8a477f597d28d172789f06886806bc55");
     try (Stream<Path> all = Files.walk(repo)) {
-      assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith(".incomplete") || p.endsWith(".tmp"));
+      assertThat(all.map(Path::toString))
+          .noneMatch(p -> p.endsWith(".incomplete") || p.endsWith(".tmp"));
     }
   }
 
@@ -122,7 +128,8 @@ class HubDownloadTest {
   void resumesWithRangeWhenTheConnectionDrops() throws Exception {
     hub.cutNextCdnGetAfter.set(7000);
     Path file = client.download(MODEL, RepoType.MODEL, "main", "model.safetensors");
-    assertThat(Files.readAllBytes(file)).isEqualTo(HubTestSupport.modelFiles().get("model.safetensors"));
+    assertThat(Files.readAllBytes(file))
+        .isEqualTo(HubTestSupport.modelFiles().get("model.safetensors"));
     List<FakeHub.Hit> gets = hub.hits("cdn", "GET", "/blobs/");
     assertThat(gets).extracting(FakeHub.Hit::range).containsExactly(null, "bytes=7000-");
   }
@@ -131,14 +138,17 @@ class HubDownloadTest {
   void startsOverWhenTheServerIgnoresRange() throws Exception {
     byte[] content = HubTestSupport.modelFiles().get("model.safetensors");
     Path blobs = Files.createDirectories(cache.resolve("models--org--tiny/blobs"));
-    // a stale partial file whose bytes are wrong: appending a full 200 body to it would corrupt the blob
+    // a stale partial file whose bytes are wrong: appending a full 200 body to it would corrupt the
+    // blob
     Files.write(blobs.resolve(FakeHub.sha256(content) + ".incomplete"), new byte[5000]);
     hub.ignoreRange = true;
 
     Path file = client.download(MODEL, RepoType.MODEL, "main", "model.safetensors");
 
     assertThat(Files.readAllBytes(file)).isEqualTo(content);
-    assertThat(hub.hits("cdn", "GET", "/blobs/")).extracting(FakeHub.Hit::range).containsExactly("bytes=5000-");
+    assertThat(hub.hits("cdn", "GET", "/blobs/"))
+        .extracting(FakeHub.Hit::range)
+        .containsExactly("bytes=5000-");
   }
 
   @Test
@@ -160,11 +170,14 @@ class HubDownloadTest {
     Path snap = client.snapshot(MODEL, RepoType.MODEL, "main", List.of());
     int before = hub.hits.size();
     HubClient offline =
-        HubTestSupport.client(HubTestSupport.settings(hub, cache, FakeHub.TOKEN).withOffline(true), waits);
+        HubTestSupport.client(
+            HubTestSupport.settings(hub, cache, FakeHub.TOKEN).withOffline(true), waits);
 
     assertThat(offline.snapshot(MODEL, RepoType.MODEL, "main", List.of())).isEqualTo(snap);
-    assertThat(offline.download(MODEL, RepoType.MODEL, "main", "config.json")).isEqualTo(snap.resolve("config.json"));
-    assertThat(offline.download(MODEL, RepoType.MODEL, commit, "config.json")).isEqualTo(snap.resolve("config.json"));
+    assertThat(offline.download(MODEL, RepoType.MODEL, "main", "config.json"))
+        .isEqualTo(snap.resolve("config.json"));
+    assertThat(offline.download(MODEL, RepoType.MODEL, commit, "config.json"))
+        .isEqualTo(snap.resolve("config.json"));
     assertThat(hub.hits).hasSize(before);
     assertThatThrownBy(() -> offline.snapshot("org/other", RepoType.MODEL, "main", List.of()))
         .isInstanceOf(HubAccessException.NotCached.class)
@@ -202,14 +215,17 @@ class HubDownloadTest {
     assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(commit);
 
     hub.repos.get("model:org/tiny").gated = true;
-    HubClient anonymous = HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("anon"), null), waits);
+    HubClient anonymous =
+        HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("anon"), null), waits);
     assertThatThrownBy(() -> anonymous.download(MODEL, RepoType.MODEL, "main", "config.json"))
         .isInstanceOf(HubAccessException.Gated.class)
         .hasMessageContaining("gated")
         .hasMessageContaining("HF_TOKEN");
-    assertThat(client.download(MODEL, RepoType.MODEL, "main", "tokenizer.json")).exists(); // with the token
+    assertThat(client.download(MODEL, RepoType.MODEL, "main", "tokenizer.json"))
+        .exists(); // with the token
 
-    HubClient badToken = HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("bad"), "hf_wrong"), waits);
+    HubClient badToken =
+        HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("bad"), "hf_wrong"), waits);
     assertThatThrownBy(() -> badToken.download(MODEL, RepoType.MODEL, "main", "config.json"))
         .isInstanceOf(HubAccessException.Denied.class)
         .hasMessageContaining("rejected the token")
@@ -221,7 +237,9 @@ class HubDownloadTest {
     hub.rateLimitNext.set(2);
     hub.retryAfterSeconds = 3;
     assertThat(client.listFiles(MODEL, RepoType.MODEL, "main")).hasSize(5);
-    assertThat(waits).containsExactly(Duration.ofSeconds(4), Duration.ofSeconds(4)); // Retry-After + 1, as Python
+    assertThat(waits)
+        .containsExactly(
+            Duration.ofSeconds(4), Duration.ofSeconds(4)); // Retry-After + 1, as Python
     waits.clear();
     hub.rateLimitNext.set(2);
     Path snap = client.snapshot(MODEL, RepoType.MODEL, "main", List.of());
@@ -247,7 +265,13 @@ class HubDownloadTest {
     assertThat(jsonOnly.resolve("sub")).doesNotExist();
     assertThat(hub.hits("cdn", "GET", "/blobs/")).isEmpty();
 
-    Path noWeights = client.snapshot(MODEL, RepoType.MODEL, "main", List.of("sub/", "*.safetensors"), List.of("*.safetensors"));
+    Path noWeights =
+        client.snapshot(
+            MODEL,
+            RepoType.MODEL,
+            "main",
+            List.of("sub/", "*.safetensors"),
+            List.of("*.safetensors"));
     assertThat(noWeights.resolve("sub/dir/notes.txt")).exists();
     assertThat(noWeights.resolve("model.safetensors")).doesNotExist();
   }
@@ -256,9 +280,16 @@ class HubDownloadTest {
   void treeListingFollowsPagination() throws Exception {
     hub.pageSize = 2;
     List<RepoFile> files = client.listFiles(MODEL, RepoType.MODEL, "main");
-    assertThat(files).extracting(RepoFile::path)
-        .containsExactlyInAnyOrder(".gitattributes", "config.json", "tokenizer.json", "model.safetensors", "sub/dir/notes.txt");
-    RepoFile weights = files.stream().filter(f -> f.path().equals("model.safetensors")).findFirst().orElseThrow();
+    assertThat(files)
+        .extracting(RepoFile::path)
+        .containsExactlyInAnyOrder(
+            ".gitattributes",
+            "config.json",
+            "tokenizer.json",
+            "model.safetensors",
+            "sub/dir/notes.txt");
+    RepoFile weights =
+        files.stream().filter(f -> f.path().equals("model.safetensors")).findFirst().orElseThrow();
     assertThat(weights.isLfs()).isTrue();
     assertThat(weights.size()).isEqualTo(20_000);
     // 5 files + 2 folders in pages of 2
@@ -287,7 +318,10 @@ class HubDownloadTest {
 
   @Test
   void refusesRepoPathsThatEscapeTheCache() throws Exception {
-    hub.commit(RepoType.MODEL, MODEL, Map.of("a/../../../escape.txt", "x".getBytes(StandardCharsets.UTF_8)));
+    hub.commit(
+        RepoType.MODEL,
+        MODEL,
+        Map.of("a/../../../escape.txt", "x".getBytes(StandardCharsets.UTF_8)));
     assertThatThrownBy(() -> client.snapshot(MODEL, RepoType.MODEL, "main", List.of()))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("escape");

@@ -56,7 +56,9 @@ class HubLogHygieneTest {
 
   @Test
   void requestsAreLoggedWithTheTokenMasked() throws Exception {
-    HubClient client = HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("c"), FakeHub.TOKEN), HubTestSupport.waits());
+    HubClient client =
+        HubTestSupport.client(
+            HubTestSupport.settings(hub, tmp.resolve("c"), FakeHub.TOKEN), HubTestSupport.waits());
     client.snapshot(HubTestSupport.MODEL, RepoType.MODEL, "main", List.of());
     assertThatThrownBy(() -> client.snapshot("org/missing", RepoType.MODEL, "main", List.of()))
         .hasMessageNotContaining(FakeHub.TOKEN);
@@ -64,8 +66,11 @@ class HubLogHygieneTest {
     client.listFiles(HubTestSupport.MODEL, RepoType.MODEL, "main");
 
     String text = log.toString();
-    assertThat(text).contains("HEAD " + hub.endpoint() + "/org/tiny/resolve/").contains("(authorization: <TOKEN>)");
-    assertThat(text).contains("GET " + hub.cdnBase() + "/blobs/"); // logged, and without authorization
+    assertThat(text)
+        .contains("HEAD " + hub.endpoint() + "/org/tiny/resolve/")
+        .contains("(authorization: <TOKEN>)");
+    assertThat(text)
+        .contains("GET " + hub.cdnBase() + "/blobs/"); // logged, and without authorization
     assertThat(text).contains("Hub busy (HTTP 429)");
     assertThat(text).doesNotContain(FakeHub.TOKEN);
     assertThat(client.settings().toString()).doesNotContain(FakeHub.TOKEN);

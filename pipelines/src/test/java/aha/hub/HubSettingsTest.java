@@ -44,10 +44,19 @@ class HubSettingsTest {
 
     assertThat(HubSettings.fromEnv(Map.of("XDG_CACHE_HOME", tmp.toString())).cacheDir())
         .isEqualTo(tmp.resolve("huggingface/hub"));
-    assertThat(HubSettings.fromEnv(Map.of("HF_HOME", home.toString(), "HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")).token())
+    assertThat(
+            HubSettings.fromEnv(
+                    Map.of("HF_HOME", home.toString(), "HF_HUB_DISABLE_IMPLICIT_TOKEN", "1"))
+                .token())
         .isNull();
-    assertThat(HubSettings.fromEnv(Map.of("HF_HOME", home.toString(), "TRANSFORMERS_OFFLINE", "1")).offline()).isTrue();
-    assertThat(HubSettings.fromEnv(Map.of("HF_HOME", home.toString(), "HF_HUB_OFFLINE", "0")).offline()).isFalse();
+    assertThat(
+            HubSettings.fromEnv(Map.of("HF_HOME", home.toString(), "TRANSFORMERS_OFFLINE", "1"))
+                .offline())
+        .isTrue();
+    assertThat(
+            HubSettings.fromEnv(Map.of("HF_HOME", home.toString(), "HF_HUB_OFFLINE", "0"))
+                .offline())
+        .isFalse();
   }
 
   @Test
@@ -55,22 +64,34 @@ class HubSettingsTest {
     Files.writeString(tmp.resolve("token"), "\n");
     assertThat(HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString())).hasToken()).isFalse();
     Files.writeString(tmp.resolve("elsewhere"), "hf_path");
-    assertThat(HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString(), "HF_TOKEN_PATH", tmp.resolve("elsewhere").toString())).token())
+    assertThat(
+            HubSettings.fromEnv(
+                    Map.of(
+                        "HF_HOME",
+                        tmp.toString(),
+                        "HF_TOKEN_PATH",
+                        tmp.resolve("elsewhere").toString()))
+                .token())
         .isEqualTo("hf_path");
   }
 
   @Test
   void theTokenNeverAppearsInToString() {
-    HubSettings s = HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString(), "HF_TOKEN", "hf_secretValue123"));
+    HubSettings s =
+        HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString(), "HF_TOKEN", "hf_secretValue123"));
     assertThat(s.toString()).doesNotContain("hf_secretValue123").contains("token=<set>");
   }
 
   @Test
   void badValuesAreOneClearSentence() {
-    assertThatThrownBy(() -> HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString(), "HF_HUB_ETAG_TIMEOUT", "ten")))
+    assertThatThrownBy(
+            () ->
+                HubSettings.fromEnv(
+                    Map.of("HF_HOME", tmp.toString(), "HF_HUB_ETAG_TIMEOUT", "ten")))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("HF_HUB_ETAG_TIMEOUT");
-    assertThatThrownBy(() -> HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString(), "HF_ENDPOINT", "ftp://x")))
+    assertThatThrownBy(
+            () -> HubSettings.fromEnv(Map.of("HF_HOME", tmp.toString(), "HF_ENDPOINT", "ftp://x")))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("ftp://x");
   }

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Fixtures shared by the hub tests: a small model repository and a client that records its waits. */
+/**
+ * Fixtures shared by the hub tests: a small model repository and a client that records its waits.
+ */
 final class HubTestSupport {
   static final String MODEL = "org/tiny";
 
@@ -24,8 +26,13 @@ final class HubTestSupport {
   /** config.json, tokenizer.json, model.safetensors (LFS, 20 kB) and sub/dir/notes.txt. */
   static Map<String, byte[]> modelFiles() {
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("config.json", "{\"model_type\": \"qwen2\", \"hidden_size\": 64}\n".getBytes(StandardCharsets.UTF_8));
-    files.put("tokenizer.json", "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\"}}\n".getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "config.json",
+        "{\"model_type\": \"qwen2\", \"hidden_size\": 64}\n".getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "tokenizer.json",
+        "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\"}}\n"
+            .getBytes(StandardCharsets.UTF_8));
     files.put("model.safetensors", randomBytes(20_000, 7));
     files.put("sub/dir/notes.txt", "nested file\n".getBytes(StandardCharsets.UTF_8));
     return files;
@@ -37,7 +44,8 @@ final class HubTestSupport {
   }
 
   static HubSettings settings(FakeHub hub, Path cache, String token) {
-    return new HubSettings(hub.endpoint(), cache, token, false, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    return new HubSettings(
+        hub.endpoint(), cache, token, false, Duration.ofSeconds(10), Duration.ofSeconds(10));
   }
 
   /** A client whose back-off waits are recorded instead of slept. */

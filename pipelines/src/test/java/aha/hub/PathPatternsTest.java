@@ -18,7 +18,8 @@ class PathPatternsTest {
     assertThat(folder.matches("data/test-00000-of-00001.parquet")).isFalse();
     assertThat(folder.matches("README.md")).isFalse();
 
-    PathPatterns classes = PathPatterns.of(List.of("model-0000[1-2]-of-?????.safetensors", "[!a]*.txt"), null);
+    PathPatterns classes =
+        PathPatterns.of(List.of("model-0000[1-2]-of-?????.safetensors", "[!a]*.txt"), null);
     assertThat(classes.matches("model-00001-of-00003.safetensors")).isTrue();
     assertThat(classes.matches("model-00003-of-00003.safetensors")).isFalse();
     assertThat(classes.matches("b.txt")).isTrue();

@@ -37,14 +37,17 @@ class RepoCardTest {
     assertThat(files.get(1).get("split").asText()).isEqualTo("validation");
     assertThat(files.get(2).get("path").asText()).isEqualTo("data/test-*");
     assertThat(configs.get(1).get("config_name").asText()).isEqualTo("hard");
-    assertThat(configs.get(1).get("data_files").get(0).get("path").asText()).isEqualTo("hard/data/train-*");
+    assertThat(configs.get(1).get("data_files").get(0).get("path").asText())
+        .isEqualTo("hard/data/train-*");
     assertThat(card).contains("load_dataset(\"me/countdown\")");
   }
 
   @Test
   void datasetWithoutShardsHasNoConfigsAndModelCardsDeclareTransformers() throws Exception {
-    assertThat(frontMatter(RepoCard.datasetCard("me/x", List.of("problems.jsonl"))).has("configs")).isFalse();
-    JsonNode model = frontMatter(RepoCard.modelCard("me/tiny", List.of("config.json", "model.safetensors")));
+    assertThat(frontMatter(RepoCard.datasetCard("me/x", List.of("problems.jsonl"))).has("configs"))
+        .isFalse();
+    JsonNode model =
+        frontMatter(RepoCard.modelCard("me/tiny", List.of("config.json", "model.safetensors")));
     assertThat(model.get("library_name").asText()).isEqualTo("transformers");
     assertThat(model.get("pipeline_tag").asText()).isEqualTo("text-generation");
   }
