@@ -333,4 +333,30 @@ class HubDownloadTest {
       assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith("escape.txt"));
     }
   }
+
+  @Test
+  void aNewCommitReusesTheBlobsItShares() throws Exception {
+    Path first = client.snapshot(MODEL, RepoType.MODEL, "main", List.of());
+    String second =
+        hub.commit(
+            RepoType.MODEL,
+            MODEL,
+            Map.of("config.json", "{\"model_type\": \"llama\"}".getBytes(StandardCharsets.UTF_8)));
+    int cdnBefore = hub.hits("cdn", "GET", "/blobs/").size();
+    int getsBefore = hub.hits("hub", "GET", "/resolve/").size();
+
+    Path snap = client.snapshot(MODEL, RepoType.MODEL, "main", List.of());
+
+    assertThat(snap).isEqualTo(cache.resolve("models--org--tiny/snapshots/" + second));
+    assertThat(Files.readString(snap.resolve("config.json"))).contains("llama");
+    assertThat(Files.readString(first.resolve("config.json")))
+        .contains("qwen2"); // old snapshot intact
+    assertThat(hub.hits("cdn", "GET", "/blobs/"))
+        .hasSize(cdnBefore); // the weights blob was re-linked
+    assertThat(hub.hits("hub", "GET", "/resolve/"))
+        .hasSize(getsBefore + 1); // only the changed file
+    assertThat(Files.readString(cache.resolve("models--org--tiny/refs/main"))).isEqualTo(second);
+    assertThat(Files.readSymbolicLink(snap.resolve("model.safetensors")))
+        .isEqualTo(Files.readSymbolicLink(first.resolve("model.safetensors")));
+  }
 }
