@@ -6,7 +6,7 @@ Usage (see docs/hub.md): run the fake Hub, fill JAVA_CACHE with `aha hub downloa
 1. huggingface_hub reads JAVA_CACHE offline (hf_hub_download / snapshot_download with
    local_files_only=True, scan_cache_dir without warnings);
 2. huggingface_hub downloads the same repos from the fake Hub into PY_CACHE, and both caches
-   must hold the same files, symlink targets and refs (Python's optional trees/ and .locks aside).
+   must hold the same files, symlink targets, refs and trees/ listings (.locks aside).
 Exit 0 when both hold.
 """
 import os
@@ -23,7 +23,7 @@ def layout(root):
         for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
             full = os.path.join(dirpath, name)
             rel = os.path.relpath(full, root)
-            if rel.startswith(".locks") or os.sep + "trees" + os.sep in rel:
+            if rel.startswith(".locks"):
                 continue
             out[rel] = "link -> " + os.readlink(full) if os.path.islink(full) else open(full, "rb").read()
     return out

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param size size in bytes of the real content
  * @param gitOid git blob id (of the LFS pointer for LFS files)
  * @param lfsSha256 sha256 of the content for LFS files, null otherwise
+ * @param xetHash Xet hash for Xet-backed files, null otherwise
  */
-public record RepoFile(String path, long size, String gitOid, String lfsSha256) {
+public record RepoFile(String path, long size, String gitOid, String lfsSha256, String xetHash) {
 
   public boolean isLfs() {
     return lfsSha256 != null;
@@ -25,6 +26,11 @@ public record RepoFile(String path, long size, String gitOid, String lfsSha256) 
     String sha = lfs != null && lfs.hasNonNull("oid") ? lfs.get("oid").asText() : null;
     long size =
         lfs != null && lfs.has("size") ? lfs.get("size").asLong() : item.path("size").asLong();
-    return new RepoFile(item.path("path").asText(), size, item.path("oid").asText(null), sha);
+    return new RepoFile(
+        item.path("path").asText(),
+        size,
+        item.path("oid").asText(null),
+        sha,
+        item.hasNonNull("xetHash") ? item.get("xetHash").asText() : null);
   }
 }

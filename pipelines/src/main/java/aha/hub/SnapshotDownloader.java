@@ -40,16 +40,18 @@ final class SnapshotDownloader {
       throws IOException {
     String what = type.id() + " " + repoId + " at revision " + revision;
     if (http.settings().offline()) {
-      return cache
-          .cachedSnapshot(type, repoId, revision)
-          .orElseThrow(
-              () ->
-                  new HubAccessException.NotCached(
-                      "Offline mode is on (HF_HUB_OFFLINE) and "
-                          + what
-                          + " is not in the cache "
-                          + cache.root()
-                          + "."));
+      Path cached =
+          cache
+              .cachedSnapshot(type, repoId, revision)
+              .orElseThrow(
+                  () ->
+                      new HubAccessException.NotCached(
+                          "Offline mode is on (HF_HUB_OFFLINE) and "
+                              + what
+                              + " is not in the cache "
+                              + cache.root()
+                              + "."));
+      return complete(cached, patterns, what, "offline mode is on (HF_HUB_OFFLINE)");
     }
     String commit;
     try {
@@ -61,12 +63,12 @@ final class SnapshotDownloader {
     } catch (HubAccessException.RevisionNotFound e) {
       throw e;
     } catch (HubAccessException e) {
-      return fallback(type, repoId, revision, what, e);
+      return fallback(type, repoId, revision, patterns, what, e);
     } catch (IOException e) {
       Optional<Path> cached = cache.cachedSnapshot(type, repoId, revision);
       if (cached.isPresent()) {
         LOG.warn("Hub unreachable for {} ({}); using the cached snapshot", what, e.getMessage());
-        return cached.get();
+        return complete(cached.get(), patterns, what, "the Hub is unreachable: " + e.getMessage());
       }
       commit = resolveCommit(type, repoId, revision, what, true);
     }
@@ -82,11 +84,18 @@ final class SnapshotDownloader {
       String what)
       throws IOException {
     Path repoDir = cache.repoDir(type, repoId);
-    List<RepoFile> listing = listFiles(type, repoId, commit, what);
+    Optional<List<RepoFile>> cachedTree = TreeCache.read(repoDir, commit);
+    List<RepoFile> listing =
+        cachedTree.isPresent() ? cachedTree.get() : listFiles(type, repoId, commit, what);
+    for (RepoFile f : listing) {
+      HubCache.inside(repoDir, f.path()); // refuse a hostile listing before writing anything
+    }
+    if (cachedTree.isEmpty()) {
+      TreeCache.write(repoDir, commit, listing);
+    }
     List<RepoFile> wanted = new ArrayList<>();
     for (RepoFile f : listing) {
       if (patterns.matches(f.path())) {
-        HubCache.inside(repoDir, f.path()); // refuse a hostile listing before writing anything
         wanted.add(f);
       }
     }
@@ -108,6 +117,39 @@ final class SnapshotDownloader {
     cache.writeRef(repoDir, revision, commit);
     LOG.info("{}: {} file(s) in {}", what, wanted.size(), dir);
     return dir;
+  }
+
+  /**
+   * A cached snapshot answered without the Hub must hold every file the cached listing names (after
+   * the patterns), as Python's {@code IncompleteSnapshotError} demands; without a cached listing
+   * there is nothing to check against.
+   */
+  private Path complete(Path snapshot, PathPatterns patterns, String what, String why)
+      throws IOException {
+    Path repoDir = snapshot.getParent().getParent();
+    Optional<List<RepoFile>> tree = TreeCache.read(repoDir, snapshot.getFileName().toString());
+    if (tree.isEmpty()) {
+      return snapshot;
+    }
+    List<String> missing = new ArrayList<>();
+    for (RepoFile f : tree.get()) {
+      if (patterns.matches(f.path()) && !Files.exists(HubCache.inside(snapshot, f.path()))) {
+        missing.add(f.path());
+      }
+    }
+    if (missing.isEmpty()) {
+      return snapshot;
+    }
+    throw new HubAccessException.NotCached(
+        "The cached snapshot of "
+            + what
+            + " is incomplete ("
+            + missing.size()
+            + " file(s) missing, e.g. "
+            + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
+            + ") and "
+            + why
+            + "; download it again with network access.");
   }
 
   /** {@code GET /api/{type}s/{repo}/revision/{rev}} and its {@code sha}. */
@@ -158,12 +200,17 @@ final class SnapshotDownloader {
    * too.
    */
   private Path fallback(
-      RepoType type, String repoId, String revision, String what, HubAccessException cause)
+      RepoType type,
+      String repoId,
+      String revision,
+      PathPatterns patterns,
+      String what,
+      HubAccessException cause)
       throws IOException {
     Optional<Path> cached = cache.cachedSnapshot(type, repoId, revision);
     if (cached.isPresent()) {
       LOG.warn("The Hub refused {} ({}); using the cached snapshot", what, cause.getMessage());
-      return cached.get();
+      return complete(cached.get(), patterns, what, "the Hub refused the request");
     }
     throw cause;
   }

@@ -57,7 +57,11 @@ class HubDownloadTest {
     List<FakeHub.Hit> second = hub.hits.subList(before, hub.hits.size());
     assertThat(second).noneMatch(h -> h.path().contains("/resolve/"));
     assertThat(second).noneMatch(h -> h.server().equals("cdn"));
-    assertThat(second).allMatch(h -> h.path().startsWith("/api/models/org/tiny/"));
+    // the listing of a commit never changes: trees/<commit>.json answers, only the revision is
+    // asked
+    assertThat(second)
+        .extracting(FakeHub.Hit::path)
+        .containsExactly("/api/models/org/tiny/revision/main");
   }
 
   @Test
@@ -90,6 +94,10 @@ class HubDownloadTest {
     assertThat(Files.readSymbolicLink(snap.resolve("sub/dir/notes.txt")).toString())
         .isEqualTo("../../../../blobs/" + FakeHub.gitSha1(files.get("sub/dir/notes.txt")));
     assertThat(Files.isDirectory(repo.resolve(".no_exist"))).isFalse();
+    String tree = Files.readString(repo.resolve("trees/" + commit + ".json"));
+    assertThat(tree)
+        .startsWith("{\n \"format_version\": 1,\n \"files\": {\n  \".gitattributes\": {");
+    assertThat(tree).contains("\"lfs_sha256\": \"" + lfsEtag + "\",\n   \"lfs_size\": 20000");
     assertThat(Files.readString(cache.resolve("CACHEDIR.TAG")))
         .startsWith("Signature: 8a477f597d28d172789f06886806bc55");
     try (Stream<Path> all = Files.walk(repo)) {
@@ -179,6 +187,13 @@ class HubDownloadTest {
     assertThat(offline.download(MODEL, RepoType.MODEL, commit, "config.json"))
         .isEqualTo(snap.resolve("config.json"));
     assertThat(hub.hits).hasSize(before);
+    Files.delete(snap.resolve("tokenizer.json")); // a snapshot with a file missing is not complete
+    assertThat(offline.snapshot(MODEL, RepoType.MODEL, "main", List.of("config.json")))
+        .isEqualTo(snap);
+    assertThatThrownBy(() -> offline.snapshot(MODEL, RepoType.MODEL, "main", List.of()))
+        .isInstanceOf(HubAccessException.NotCached.class)
+        .hasMessageContaining("incomplete")
+        .hasMessageContaining("tokenizer.json");
     assertThatThrownBy(() -> offline.snapshot("org/other", RepoType.MODEL, "main", List.of()))
         .isInstanceOf(HubAccessException.NotCached.class)
         .hasMessageContaining("HF_HUB_OFFLINE")
