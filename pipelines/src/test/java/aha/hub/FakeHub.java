@@ -1,6 +1,5 @@
 package aha.hub;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +39,7 @@ import java.util.regex.Pattern;
  */
 final class FakeHub implements AutoCloseable {
   static final String TOKEN = "hf_FakeTokenForTests0123456789abcdefXYZ";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   /** One request as a server saw it. */
   record Hit(String server, String method, String path, String authorization, String range) {}
@@ -70,7 +68,7 @@ final class FakeHub implements AutoCloseable {
   final Map<String, Repo> repos = new ConcurrentHashMap<>();
   final Map<String, String> renamed = new ConcurrentHashMap<>(); // "model:old/id" -> "new/id"
   final Map<String, byte[]> lfsStore = new ConcurrentHashMap<>();
-  private final Map<String, Map<Integer, byte[]>> pendingParts = new ConcurrentHashMap<>();
+  private final FakeHubUploads uploads = new FakeHubUploads(this);
 
   volatile String cdnHost = "127.0.0.1";
   volatile int pageSize = 2;
@@ -229,7 +227,7 @@ final class FakeHub implements AutoCloseable {
       }
       Matcher m;
       if (path.equals("/api/repos/create") && ex.getRequestMethod().equals("POST")) {
-        createRepoEndpoint(ex, authed);
+        uploads.createRepoEndpoint(ex, authed);
       } else if ((m = API.matcher(path)).matches()) {
         RepoType type = RepoType.parse(m.group(1));
         String rev = URLDecoder.decode(m.group(4), StandardCharsets.UTF_8);
@@ -240,18 +238,18 @@ final class FakeHub implements AutoCloseable {
         switch (m.group(3)) {
           case "revision" -> revisionInfo(ex, repo, rev);
           case "tree" -> tree(ex, repo, rev);
-          case "preupload" -> preupload(ex, repo, authed);
-          default -> commitEndpoint(ex, repo, rev, authed);
+          case "preupload" -> uploads.preupload(ex, repo, authed);
+          default -> uploads.commitEndpoint(ex, repo, rev, authed);
         }
       } else if ((m = BATCH.matcher(path)).matches()) {
         Repo repo = repoOrError(ex, typeOfPrefix(m.group(1)), m.group(2), authed);
         if (repo != null) {
-          lfsBatch(ex, authed);
+          uploads.lfsBatch(ex, authed);
         }
       } else if (path.startsWith("/lfs-complete/")) {
-        lfsComplete(ex, path.substring("/lfs-complete/".length()));
+        uploads.lfsComplete(ex, path.substring("/lfs-complete/".length()));
       } else if (path.startsWith("/lfs-verify/")) {
-        lfsVerify(ex, path.substring("/lfs-verify/".length()), authed);
+        uploads.lfsVerify(ex, path.substring("/lfs-verify/".length()), authed);
       } else if ((m = RESOLVE.matcher(path)).matches()) {
         resolve(
             ex,
@@ -305,7 +303,7 @@ final class FakeHub implements AutoCloseable {
   }
 
   /** Commit id for a branch, tag or commit; null after answering 404 RevisionNotFound. */
-  private String commitOf(HttpExchange ex, Repo repo, String rev) throws IOException {
+  String commitOf(HttpExchange ex, Repo repo, String rev) throws IOException {
     String c =
         repo.refs.containsKey(rev)
             ? repo.refs.get(rev)
@@ -464,25 +462,7 @@ final class FakeHub implements AutoCloseable {
           "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>");
       return;
     }
-    Matcher part = Pattern.compile("^/upload/([0-9a-f]{64})/part/(\\d+)$").matcher(path);
-    if (ex.getRequestMethod().equals("PUT") && part.matches()) {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      pendingParts
-          .computeIfAbsent(part.group(1), k -> new ConcurrentHashMap<>())
-          .put(Integer.parseInt(part.group(2)), body);
-      ex.getResponseHeaders().set("ETag", "\"" + gitSha1(body) + "\"");
-      send(ex, 200, "");
-      return;
-    }
-    if (ex.getRequestMethod().equals("PUT") && path.startsWith("/upload/")) {
-      String oid = path.substring("/upload/".length());
-      byte[] body = ex.getRequestBody().readAllBytes();
-      if (!sha256(body).equals(oid)) {
-        send(ex, 400, "content does not match oid");
-        return;
-      }
-      lfsStore.put(oid, body);
-      send(ex, 200, "");
+    if (uploads.serveCdnUpload(ex, path)) {
       return;
     }
     if ((ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD"))
@@ -542,217 +522,9 @@ final class FakeHub implements AutoCloseable {
     out.write(body);
   }
 
-  // ---------------------------------------------------------------- upload side
-
-  private void createRepoEndpoint(HttpExchange ex, boolean authed) throws IOException {
-    if (!authed) {
-      send(ex, 401, "{\"error\":\"Invalid username or password.\"}");
-      return;
-    }
-    JsonNode body = JSON.readTree(ex.getRequestBody());
-    String org = body.path("organization").isNull() ? null : body.path("organization").asText(null);
-    String id = (org == null ? "" : org + "/") + body.path("name").asText();
-    RepoType type = RepoType.parse(body.path("type").asText("model"));
-    if (repos.containsKey(key(type, id))) {
-      send(
-          ex,
-          409,
-          "{\"error\":\"You already created this "
-              + type.id()
-              + " repo\",\"url\":\""
-              + endpoint()
-              + "/"
-              + id
-              + "\"}");
-      return;
-    }
-    createRepo(type, id);
-    send(ex, 200, "{\"url\":\"" + endpoint() + "/" + type.urlPrefix() + id + "\"}");
-  }
-
-  private void preupload(HttpExchange ex, Repo repo, boolean authed) throws IOException {
-    if (!authed) {
-      send(ex, 401, "{\"error\":\"Invalid username or password.\"}");
-      return;
-    }
-    JsonNode body = JSON.readTree(ex.getRequestBody());
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode files = out.putArray("files");
-    for (JsonNode f : body.path("files")) {
-      String p = f.path("path").asText();
-      long size = f.path("size").asLong();
-      boolean lfs = isLfs(p, size);
-      ObjectNode r =
-          files
-              .addObject()
-              .put("path", p)
-              .put("uploadMode", lfs ? "lfs" : "regular")
-              .put("shouldIgnore", false);
-      byte[] current = repo.head().get(p);
-      if (current == null) {
-        r.putNull("oid");
-      } else {
-        r.put("oid", isLfs(p, current.length) ? sha256(current) : gitSha1(current));
-      }
-    }
-    send(ex, 200, JSON.writeValueAsString(out));
-  }
-
-  private void lfsBatch(HttpExchange ex, boolean authed) throws IOException {
-    if (!authed) {
-      send(ex, 401, "{\"message\":\"Invalid username or password.\"}");
-      return;
-    }
-    JsonNode body = JSON.readTree(ex.getRequestBody());
-    ObjectNode out = JSON.createObjectNode().put("transfer", "basic");
-    ArrayNode objects = out.putArray("objects");
-    for (JsonNode o : body.path("objects")) {
-      String oid = o.path("oid").asText();
-      long size = o.path("size").asLong();
-      ObjectNode r = objects.addObject().put("oid", oid).put("size", size);
-      if (lfsStore.containsKey(oid)) {
-        continue; // already stored: no actions
-      }
-      ObjectNode actions = r.putObject("actions");
-      ObjectNode upload = actions.putObject("upload");
-      if (size > multipartAbove) {
-        upload.put("href", endpoint() + "/lfs-complete/" + oid);
-        ObjectNode header = upload.putObject("header");
-        header.put("chunk_size", String.valueOf(multipartChunk));
-        long parts = (size + multipartChunk - 1) / multipartChunk;
-        for (int i = 1; i <= parts; i++) {
-          header.put(
-              String.valueOf(i),
-              cdnBase() + "/upload/" + oid + "/part/" + i + "?X-Amz-Signature=fake");
-        }
-      } else {
-        upload.put("href", cdnBase() + "/upload/" + oid);
-      }
-      actions.putObject("verify").put("href", endpoint() + "/lfs-verify/" + oid);
-    }
-    ex.getResponseHeaders().set("Content-Type", "application/vnd.git-lfs+json");
-    send(ex, 200, JSON.writeValueAsString(out));
-  }
-
-  private void lfsComplete(HttpExchange ex, String oid) throws IOException {
-    JsonNode body = JSON.readTree(ex.getRequestBody());
-    Map<Integer, byte[]> parts = pendingParts.getOrDefault(oid, Map.of());
-    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-    int expect = 1;
-    for (JsonNode p : body.path("parts")) {
-      int n = p.path("partNumber").asInt();
-      byte[] b = parts.get(n);
-      if (n != expect++ || b == null || !p.path("etag").asText().equals("\"" + gitSha1(b) + "\"")) {
-        send(ex, 400, "{\"error\":\"bad part " + n + "\"}");
-        return;
-      }
-      all.write(b);
-    }
-    if (!sha256(all.toByteArray()).equals(oid) || !body.path("oid").asText().equals(oid)) {
-      send(ex, 400, "{\"error\":\"assembled object does not match its oid\"}");
-      return;
-    }
-    lfsStore.put(oid, all.toByteArray());
-    pendingParts.remove(oid);
-    send(ex, 200, "{}");
-  }
-
-  private void lfsVerify(HttpExchange ex, String oid, boolean authed) throws IOException {
-    JsonNode body = JSON.readTree(ex.getRequestBody());
-    byte[] b = lfsStore.get(oid);
-    if (!authed || b == null || b.length != body.path("size").asLong()) {
-      send(ex, 404, "{\"message\":\"object not found\"}");
-      return;
-    }
-    send(ex, 200, "{}");
-  }
-
-  private void commitEndpoint(HttpExchange ex, Repo repo, String rev, boolean authed)
-      throws IOException {
-    if (!authed) {
-      send(ex, 401, "{\"error\":\"Invalid username or password.\"}");
-      return;
-    }
-    String parent = commitOf(ex, repo, rev);
-    if (parent == null) {
-      return;
-    }
-    String text = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    if (text.contains(TOKEN)) {
-      send(
-          ex,
-          400,
-          "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
-      return;
-    }
-    if (!"application/x-ndjson".equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
-      send(ex, 400, "{\"error\":\"expected application/x-ndjson\"}");
-      return;
-    }
-    Map<String, byte[]> files = new TreeMap<>(repo.commits.get(parent));
-    String summary = null;
-    for (String line : text.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode n = JSON.readTree(line);
-      JsonNode v = n.path("value");
-      switch (n.path("key").asText()) {
-        case "header" -> summary = v.path("summary").asText(null);
-        case "file" -> {
-          byte[] b = Base64.getDecoder().decode(v.path("content").asText());
-          if (new String(b, StandardCharsets.UTF_8).contains(TOKEN)) {
-            send(
-                ex,
-                400,
-                "{\"error\":\"Your push was rejected because it contains valid Hugging Face secrets.\"}");
-            return;
-          }
-          files.put(v.path("path").asText(), b);
-        }
-        case "lfsFile" -> {
-          byte[] b = lfsStore.get(v.path("oid").asText());
-          if (b == null || b.length != v.path("size").asLong()) {
-            send(
-                ex,
-                400,
-                "{\"error\":\"LFS object " + v.path("oid").asText() + " was not uploaded\"}");
-            return;
-          }
-          files.put(v.path("path").asText(), b);
-        }
-        case "deletedFile" -> files.remove(v.path("path").asText());
-        default -> {
-          send(ex, 400, "{\"error\":\"unknown key " + n.path("key").asText() + "\"}");
-          return;
-        }
-      }
-    }
-    if (summary == null || summary.isBlank()) {
-      send(ex, 400, "{\"error\":\"summary is required\"}");
-      return;
-    }
-    String c = commitId(parent, summary, files);
-    repo.commits.put(c, files);
-    repo.refs.put(rev, c);
-    send(
-        ex,
-        200,
-        "{\"commitUrl\":\""
-            + endpoint()
-            + "/"
-            + repo.type.urlPrefix()
-            + repo.id
-            + "/commit/"
-            + c
-            + "\",\"commitOid\":\""
-            + c
-            + "\"}");
-  }
-
   // ---------------------------------------------------------------- plumbing
 
-  private static void send(HttpExchange ex, int status, String body) throws IOException {
+  static void send(HttpExchange ex, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     if (ex.getRequestMethod().equals("HEAD")) {
       ex.getResponseHeaders().set("Content-Length", String.valueOf(b.length));
@@ -785,7 +557,7 @@ final class FakeHub implements AutoCloseable {
     return q;
   }
 
-  private static String commitId(String parent, String summary, Map<String, byte[]> files) {
+  static String commitId(String parent, String summary, Map<String, byte[]> files) {
     StringBuilder sb =
         new StringBuilder(String.valueOf(parent))
             .append('\n')
