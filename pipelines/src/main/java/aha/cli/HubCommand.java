@@ -178,7 +178,8 @@ final class HubCommand implements Runnable {
 
     @Option(
         names = "--create",
-        description = "Create the repository first if it does not exist (public).")
+        description =
+            "Create the repository first if it does not exist (default visibility of the namespace).")
     boolean create;
 
     @Option(

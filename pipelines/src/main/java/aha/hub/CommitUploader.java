@@ -85,8 +85,17 @@ final class CommitUploader {
     return commit(type, repoId, revision, message, regular, large);
   }
 
-  /** POST /api/repos/create; an existing repository (409) is fine. */
+  /**
+   * POST /api/repos/create with the namespace's default visibility, as Python does; 409 (exists) is
+   * fine.
+   */
   void createRepo(RepoType type, String repoId) throws IOException {
+    if (type == RepoType.SPACE) {
+      throw new BadInputException(
+          "Creating a Space needs an SDK choice: create "
+              + repoId
+              + " on the Hub first, then upload without --create.");
+    }
     int slash = repoId.indexOf('/');
     ObjectNode body = HubHttp.JSON.createObjectNode();
     body.put("name", slash < 0 ? repoId : repoId.substring(slash + 1));
@@ -96,7 +105,6 @@ final class CommitUploader {
       body.put("organization", repoId.substring(0, slash));
     }
     body.put("type", type.id());
-    body.put("private", false);
     Request req =
         http.request(http.url("api/repos/create"))
             .post(RequestBody.create(HubHttp.JSON.writeValueAsBytes(body), HubHttp.JSON_TYPE))

@@ -97,8 +97,8 @@ public final class HubClient {
   /**
    * Pushes every file of {@code folder} (but {@code .git/} and {@code .cache/}) as one commit on
    * {@code revision}, adding a generated README.md card when the folder has none; with {@code
-   * create}, creates the (public) repository first if it does not exist. Files the Hub already has
-   * with the same content are skipped.
+   * create}, creates the repository first (with the namespace's default visibility) if it does not
+   * exist. Files the Hub already has with the same content are skipped.
    */
   public CommitInfo upload(
       String repoId, RepoType type, Path folder, String message, String revision, boolean create)
