@@ -186,8 +186,12 @@ final class FileDownloader {
               + ".");
     }
     etag = normalizeEtag(etag);
-    if (!etag.matches("[0-9A-Za-z._-]+")) {
+    // both name files in the cache: a hostile server must not steer them outside it
+    if (!etag.matches("[0-9A-Za-z_-]{1,128}")) {
       throw new HubTransferException("Unusable ETag '" + etag + "' for " + what + ".");
+    }
+    if (!HubCache.COMMIT.matcher(commit.strip()).matches()) {
+      throw new HubTransferException("Unusable X-Repo-Commit '" + commit + "' for " + what + ".");
     }
     try {
       return new Metadata(commit.strip(), etag, Long.parseLong(size.strip()), downloadUrl);

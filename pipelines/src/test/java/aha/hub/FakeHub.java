@@ -84,6 +84,9 @@ final class FakeHub implements AutoCloseable {
   volatile boolean corruptCdn;
   volatile boolean ignoreRange;
 
+  /** A hostile server's X-Repo-Commit on resolve (null: the real commit). */
+  volatile String commitHeaderOverride;
+
   FakeHub() throws IOException {
     this(0);
   }
@@ -346,7 +349,8 @@ final class FakeHub implements AutoCloseable {
       return;
     }
     byte[] bytes = repo.commits.get(commit).get(file);
-    ex.getResponseHeaders().set("X-Repo-Commit", commit);
+    ex.getResponseHeaders()
+        .set("X-Repo-Commit", commitHeaderOverride != null ? commitHeaderOverride : commit);
     if (bytes == null) {
       ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
       ex.getResponseHeaders().set("X-Error-Message", "Entry not found");

@@ -344,8 +344,12 @@ class HubDownloadTest {
         .isInstanceOf(BadInputException.class);
     assertThatThrownBy(() -> client.download("../x", RepoType.MODEL, "main", "config.json"))
         .isInstanceOf(BadInputException.class);
+    hub.commitHeaderOverride = "../../../../escaped";
+    assertThatThrownBy(() -> client.download(MODEL, RepoType.MODEL, "main", "config.json"))
+        .isInstanceOf(HubTransferException.class)
+        .hasMessageContaining("X-Repo-Commit");
     try (Stream<Path> all = Files.walk(tmp)) {
-      assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith("escape.txt"));
+      assertThat(all.map(Path::toString)).noneMatch(p -> p.contains("escape"));
     }
   }
 
