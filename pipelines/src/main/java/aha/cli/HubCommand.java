@@ -105,6 +105,11 @@ final class HubCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (!paths.isEmpty() && (!include.isEmpty() || !exclude.isEmpty())) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--include/--exclude select files of a whole-repository download: name PATHs or give patterns, not both.");
+      }
       HubClient hub = new HubClient(settings(endpoint, cacheDir));
       RepoType type = RepoType.parse(repoType);
       Path result;
