@@ -70,6 +70,9 @@ final class FakeHub implements AutoCloseable {
   final Map<String, byte[]> lfsStore = new ConcurrentHashMap<>();
   private final FakeHubUploads uploads = new FakeHubUploads(this);
 
+  /** Keyed by array identity (arrays do not override equals/hashCode). */
+  private final Map<byte[], String> oidMemo = new ConcurrentHashMap<>();
+
   volatile String cdnHost = "127.0.0.1";
   volatile int pageSize = 2;
   volatile int lfsThreshold = 1000;
@@ -358,7 +361,7 @@ final class FakeHub implements AutoCloseable {
       return;
     }
     if (isLfs(file, bytes.length)) {
-      String sha = sha256(bytes);
+      String sha = lfsOid(bytes);
       lfsStore.putIfAbsent(sha, bytes);
       String pointer =
           "version https://git-lfs.github.com/spec/v1\noid sha256:"
@@ -423,13 +426,13 @@ final class FakeHub implements AutoCloseable {
       if (isLfs(e.getKey(), b.length)) {
         String pointer =
             "version https://git-lfs.github.com/spec/v1\noid sha256:"
-                + sha256(b)
+                + lfsOid(b)
                 + "\nsize "
                 + b.length
                 + "\n";
         item.put("size", b.length).put("oid", gitSha1(pointer.getBytes(StandardCharsets.UTF_8)));
         item.putObject("lfs")
-            .put("oid", sha256(b))
+            .put("oid", lfsOid(b))
             .put("size", b.length)
             .put("pointerSize", pointer.length());
       } else {
@@ -570,6 +573,11 @@ final class FakeHub implements AutoCloseable {
             .append(System.nanoTime());
     files.forEach((p, b) -> sb.append(p).append(' ').append(gitSha1(b)).append('\n'));
     return gitSha1(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** sha256 of a stored file, computed once per content object (big files are hashed often). */
+  String lfsOid(byte[] b) {
+    return oidMemo.computeIfAbsent(b, FakeHub::sha256);
   }
 
   static String sha256(byte[] b) {
