@@ -62,7 +62,21 @@ final class CommitUploader {
     if (create) {
       createRepo(type, repoId);
     }
-    Map<String, Mode> modes = preupload(type, repoId, revision, files);
+    Map<String, Mode> modes;
+    try {
+      modes = preupload(type, repoId, revision, files);
+    } catch (HubAccessException.RepoNotFound e) {
+      if (create) {
+        throw e;
+      }
+      throw new HubAccessException.RepoNotFound(
+          type.id()
+              + " "
+              + repoId
+              + " does not exist on "
+              + http.settings().endpoint()
+              + " (or the token cannot see it): create it with --create (HubClient.upload(..., create=true)) or check the id and --repo-type.");
+    }
     List<UploadFile> regular = new ArrayList<>();
     List<UploadFile> large = new ArrayList<>();
     for (UploadFile f : files) {

@@ -168,7 +168,8 @@ class HubUploadTest {
   void uploadingToAMissingRepoWithoutCreateOrWithoutATokenIsAClearError() {
     assertThatThrownBy(() -> client.upload(DATASET, RepoType.DATASET, folder, "x", "main", false))
         .isInstanceOf(HubAccessException.RepoNotFound.class)
-        .hasMessageContaining(DATASET);
+        .hasMessageContaining(DATASET)
+        .hasMessageContaining("--create");
     HubClient anonymous =
         HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("c2"), null), waits);
     assertThatThrownBy(() -> anonymous.upload(DATASET, RepoType.DATASET, folder, "x", "main", true))
