@@ -228,6 +228,11 @@ class HubDownloadTest {
     Path repo = cache.resolve("models--org--tiny");
     assertThat(repo.resolve(".no_exist/" + commit + "/missing.txt")).exists().isEmptyFile();
     assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(commit);
+    HubClient offline =
+        HubTestSupport.client(HubTestSupport.settings(hub, cache, null).withOffline(true), waits);
+    assertThatThrownBy(() -> offline.download(MODEL, RepoType.MODEL, "main", "missing.txt"))
+        .isInstanceOf(HubAccessException.EntryNotFound.class)
+        .hasMessageContaining("records it as absent");
 
     hub.repos.get("model:org/tiny").gated = true;
     HubClient anonymous =
