@@ -119,7 +119,7 @@ final class HubHttp {
       LOG.debug(
           "{} {}{}",
           req.method(),
-          req.url(),
+          loggable(req.url()),
           req.header("authorization") != null ? " (authorization: <TOKEN>)" : "");
       Response resp;
       try {
@@ -148,6 +148,17 @@ final class HubHttp {
       resp.close();
       pause(wait, req, "HTTP " + code);
     }
+  }
+
+  /**
+   * The URL for a log line: pre-signed storage URLs carry credentials in their query, so only the
+   * endpoint's own URLs are logged with theirs.
+   */
+  String loggable(HttpUrl url) {
+    if (url.query() == null || sameOrigin(url, endpoint)) {
+      return url.toString();
+    }
+    return url.newBuilder().query(null).build() + "?<signed>";
   }
 
   /** How long a 429 asks us to wait: RateLimit {@code r=0;t=N} or Retry-After, plus one second. */

@@ -70,7 +70,9 @@ class HubLogHygieneTest {
         .contains("HEAD " + hub.endpoint() + "/org/tiny/resolve/")
         .contains("(authorization: <TOKEN>)");
     assertThat(text)
-        .contains("GET " + hub.cdnBase() + "/blobs/"); // logged, and without authorization
+        .contains("GET " + hub.cdnBase() + "/blobs/") // logged without authorization,
+        .contains("?<signed>"); // and without the signature of the pre-signed URL
+    assertThat(text).doesNotContain("X-Amz-Signature");
     assertThat(text).contains("Hub busy (HTTP 429)");
     assertThat(text).doesNotContain(FakeHub.TOKEN);
     assertThat(client.settings().toString()).doesNotContain(FakeHub.TOKEN);
