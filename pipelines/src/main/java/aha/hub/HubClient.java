@@ -1,8 +1,11 @@
 package aha.hub;
 
+import aha.BadInputException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The Hub for aha's stages and CLI: download into the standard Hugging Face cache (which
@@ -75,6 +78,43 @@ public final class HubClient {
       throws IOException {
     HubCache.checkRepoId(repoId);
     return files.download(type, repoId, rev(revision), pathInRepo);
+  }
+
+  /**
+   * The local files of one split of a Hub dataset config (null config = the default one), as {@code
+   * datasets} would pick them: from the README's {@code configs} block, else by the {@code
+   * push_to_hub} naming. Card and files come from the same commit; the list is sorted.
+   */
+  public List<Path> datasetFiles(String repoId, String revision, String config, String split)
+      throws IOException {
+    Path first = snapshot(repoId, RepoType.DATASET, revision, List.of("README.md"));
+    Path readme = first.resolve("README.md");
+    String card = Files.isRegularFile(readme) ? Files.readString(readme) : null;
+    List<String> globs = DataFiles.patterns(card, config, split);
+    String commit = first.getFileName().toString();
+    Path snap = snapshot(repoId, RepoType.DATASET, commit, globs);
+    PathPatterns wanted = PathPatterns.of(globs, List.of());
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(snap)) {
+      files =
+          walk.filter(p -> !Files.isDirectory(p))
+              .filter(p -> wanted.matches(snap.relativize(p).toString().replace('\\', '/')))
+              .sorted()
+              .toList();
+    }
+    if (files.isEmpty()) {
+      throw new BadInputException(
+          "Dataset "
+              + repoId
+              + " has no files for config '"
+              + (config == null ? "default" : config)
+              + "', split '"
+              + split
+              + "' (looked for "
+              + globs
+              + ").");
+    }
+    return files;
   }
 
   /** All files of a revision, from the paginated tree API. */

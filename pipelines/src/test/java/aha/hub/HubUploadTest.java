@@ -189,4 +189,27 @@ class HubUploadTest {
         .hasMessageContaining("secrets")
         .hasMessageNotContaining(FakeHub.TOKEN);
   }
+
+  @Test
+  void datasetFilesPicksOneSplitByTheCardItWrote() throws Exception {
+    client.upload(DATASET, RepoType.DATASET, folder, "traces", "main", true);
+    HubClient reader =
+        HubTestSupport.client(HubTestSupport.settings(hub, tmp.resolve("reader"), null), waits);
+
+    List<Path> train = reader.datasetFiles(DATASET, "main", null, "train");
+    List<Path> test = reader.datasetFiles(DATASET, "main", "default", "test");
+
+    assertThat(train)
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly("train-00000-of-00002.parquet", "train-00001-of-00002.parquet");
+    assertThat(Files.readAllBytes(test.get(0)))
+        .isEqualTo(content.get("data/test-00000-of-00001.parquet"));
+    assertThat(test).hasSize(1);
+    // only the card and the asked-for split were downloaded
+    Path snap = train.get(0).getParent().getParent();
+    assertThat(snap.resolve("_MANIFEST.json")).doesNotExist();
+    assertThatThrownBy(() -> reader.datasetFiles(DATASET, "main", null, "validation"))
+        .isInstanceOf(aha.BadInputException.class)
+        .hasMessageContaining("validation");
+  }
 }
