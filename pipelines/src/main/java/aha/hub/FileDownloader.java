@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
 final class FileDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(FileDownloader.class);
   private static final int MAX_RESUMES = 5;
+
+  /** Files from this size on get a log line with their throughput. */
+  private static final long BIG_FILE = 16L << 20;
+
   private static final int MAX_SAME_HOST_REDIRECTS = 10;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
@@ -221,6 +225,7 @@ final class FileDownloader {
    * ignored the range: start over instead of appending (huggingface_hub PR #3778).
    */
   void fetchBlob(Metadata meta, Path incomplete, Path blob, String what) throws IOException {
+    long started = System.nanoTime();
     ContentHasher hasher = ContentHasher.forEtag(meta.etag(), meta.size());
     try (FileChannel out =
         FileChannel.open(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -310,6 +315,15 @@ final class FileDownloader {
               + " but the downloaded bytes hash differently; nothing was kept, retry the download.");
     }
     HubCache.moveAtomically(incomplete, blob);
+    double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+    if (meta.size() >= BIG_FILE) {
+      LOG.info(
+          "Downloaded {}: {} MiB in {} s ({} MiB/s)",
+          what,
+          meta.size() >> 20,
+          String.format("%.1f", seconds),
+          String.format("%.0f", meta.size() / 1048576.0 / seconds));
+    }
   }
 
   private static boolean startsAt(Response resp, long offset) {
