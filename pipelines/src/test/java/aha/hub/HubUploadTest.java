@@ -85,6 +85,19 @@ class HubUploadTest {
     String card = Files.readString(snap.resolve("README.md"));
     assertThat(card).startsWith("---\nconfigs:\n");
     assertThat(card).contains("path: data/train-*").contains("path: data/test-*");
+
+    // a downloaded snapshot (symlinks into blobs/) uploads as a copy; its LFS objects are known
+    int puts = hub.hits("cdn", "PUT", "/upload/").size();
+    reader =
+        HubTestSupport.client(
+            HubTestSupport.settings(hub, tmp.resolve("fresh-cache"), FakeHub.TOKEN), waits);
+    reader.upload("me/copy", RepoType.DATASET, snap, "copy", "main", true);
+    Map<String, byte[]> copy = hub.repos.get("dataset:me/copy").head();
+    for (Map.Entry<String, byte[]> e : content.entrySet()) {
+      assertThat(copy.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThat(new String(copy.get("README.md"), StandardCharsets.UTF_8)).isEqualTo(card);
+    assertThat(hub.hits("cdn", "PUT", "/upload/")).hasSize(puts);
   }
 
   @Test
