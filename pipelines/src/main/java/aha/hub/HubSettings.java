@@ -52,9 +52,17 @@ public record HubSettings(
     token = token == null || token.isBlank() ? null : token.strip();
   }
 
+  /**
+   * Stands in for the process environment, which Java cannot change, in tests that run the CLI in
+   * the same JVM (so a developer's own HF_TOKEN or token file never leaks into them); null means
+   * the real environment.
+   */
+  static volatile Map<String, String> environmentForTests;
+
   /** Settings from the process environment. */
   public static HubSettings fromEnv() {
-    return fromEnv(System.getenv());
+    Map<String, String> env = environmentForTests;
+    return fromEnv(env != null ? env : System.getenv());
   }
 
   /** Settings from the given variables (the process environment in production, a map in tests). */

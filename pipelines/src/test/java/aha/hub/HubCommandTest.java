@@ -30,10 +30,13 @@ class HubCommandTest {
   void start() throws Exception {
     hub = new FakeHub();
     commit = HubTestSupport.seedModel(hub);
+    // in-process runs see a clean environment: no HF_TOKEN or token file of the developer
+    HubSettings.environmentForTests = Map.of("HF_HOME", tmp.resolve("hf-home").toString());
   }
 
   @AfterEach
   void stop() {
+    HubSettings.environmentForTests = null;
     hub.close();
   }
 
