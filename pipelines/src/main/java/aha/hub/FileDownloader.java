@@ -225,6 +225,18 @@ final class FileDownloader {
    * ignored the range: start over instead of appending (huggingface_hub PR #3778).
    */
   void fetchBlob(Metadata meta, Path incomplete, Path blob, String what) throws IOException {
+    try {
+      transfer(meta, incomplete, blob, what);
+    } catch (IOException | RuntimeException e) {
+      // keep a partial file for the next run to resume, but not an empty one
+      if (Files.isRegularFile(incomplete) && Files.size(incomplete) == 0) {
+        Files.delete(incomplete);
+      }
+      throw e;
+    }
+  }
+
+  private void transfer(Metadata meta, Path incomplete, Path blob, String what) throws IOException {
     long started = System.nanoTime();
     ContentHasher hasher = ContentHasher.forEtag(meta.etag(), meta.size());
     try (FileChannel out =
@@ -253,6 +265,19 @@ final class FileDownloader {
             hasher.reset();
             have = 0;
             continue;
+          }
+          if (!resp.isSuccessful() && !http.isEndpoint(resp.request().url())) {
+            // a storage host's refusal (expired signature, missing object) is not the user's to fix
+            throw new HubTransferException(
+                "The storage host "
+                    + resp.request().url().host()
+                    + " answered HTTP "
+                    + resp.code()
+                    + " for "
+                    + what
+                    + "; retry the download.",
+                resp.code(),
+                null);
           }
           http.check(resp, what);
           if (have > 0 && !startsAt(resp, have)) {

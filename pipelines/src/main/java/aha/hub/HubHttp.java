@@ -89,10 +89,15 @@ final class HubHttp {
             .url(url)
             .header("user-agent", USER_AGENT)
             .header("X-Amzn-Trace-Id", UUID.randomUUID().toString());
-    if (settings.hasToken() && sameOrigin(HttpUrl.get(url), endpoint)) {
+    if (settings.hasToken() && isEndpoint(HttpUrl.get(url))) {
       b.header("authorization", "Bearer " + settings.token());
     }
     return b;
+  }
+
+  /** True for URLs of the configured endpoint (same scheme, host and port). */
+  boolean isEndpoint(HttpUrl url) {
+    return sameOrigin(url, endpoint);
   }
 
   /** True when both URLs have the same scheme, host and port (port counts: issue hub#4942). */
@@ -155,7 +160,7 @@ final class HubHttp {
    * endpoint's own URLs are logged with theirs.
    */
   String loggable(HttpUrl url) {
-    if (url.query() == null || sameOrigin(url, endpoint)) {
+    if (url.query() == null || isEndpoint(url)) {
       return url.toString();
     }
     return url.newBuilder().query(null).build() + "?<signed>";

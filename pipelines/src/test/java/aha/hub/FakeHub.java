@@ -87,6 +87,9 @@ final class FakeHub implements AutoCloseable {
   volatile boolean corruptCdn;
   volatile boolean ignoreRange;
 
+  /** Resolve does not (re)store LFS objects, so a cleared store means a CDN that lost them. */
+  volatile boolean lfsStoreFrozen;
+
   /** A hostile server's X-Repo-Commit on resolve (null: the real commit). */
   volatile String commitHeaderOverride;
 
@@ -362,7 +365,9 @@ final class FakeHub implements AutoCloseable {
     }
     if (isLfs(file, bytes.length)) {
       String sha = lfsOid(bytes);
-      lfsStore.putIfAbsent(sha, bytes);
+      if (!lfsStoreFrozen) {
+        lfsStore.putIfAbsent(sha, bytes);
+      }
       String pointer =
           "version https://git-lfs.github.com/spec/v1\noid sha256:"
               + sha

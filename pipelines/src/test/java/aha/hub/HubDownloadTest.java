@@ -174,6 +174,18 @@ class HubDownloadTest {
   }
 
   @Test
+  void aStorageRefusalIsATransferErrorNotTheUsers() throws Exception {
+    hub.lfsStore.clear();
+    hub.lfsStoreFrozen = true; // the CDN lost the object: 404 NoSuchKey
+    assertThatThrownBy(() -> client.download(MODEL, RepoType.MODEL, "main", "model.safetensors"))
+        .isInstanceOf(HubTransferException.class)
+        .hasMessageContaining("storage host 127.0.0.1 answered HTTP 404");
+    try (Stream<Path> all = Files.walk(cache)) {
+      assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith(".incomplete"));
+    }
+  }
+
+  @Test
   void offlineModeAnswersFromTheCacheWithoutAnyRequest() throws Exception {
     Path snap = client.snapshot(MODEL, RepoType.MODEL, "main", List.of());
     int before = hub.hits.size();
