@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TeachCommand.class,
       VerifyCommand.class,
+      HubCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
