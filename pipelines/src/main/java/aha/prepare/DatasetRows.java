@@ -32,16 +32,21 @@ final class DatasetRows implements Serializable {
 
   DatasetRows(DatasetSource source) {
     this.source = source;
-    this.fallbackSource = source.sourceName() != null ? source.sourceName() : Path.of(source.path()).getFileName().toString();
+    this.fallbackSource = source.sourceName() != null ? source.sourceName()
+        : source.hub() != null ? source.hub() : Path.of(source.path()).getFileName().toString();
   }
 
   boolean isParquet() {
-    return source.path().endsWith(".parquet");
+    return source.hub() != null || source.path().endsWith(".parquet");
   }
 
   /** Throws a {@link BadInputException} naming the first bad line or missing column. */
   void check() {
-    Path file = Path.of(source.path());
+    check(Path.of(source.path()));
+  }
+
+  /** Checks one local file (a Hub dataset's Parquet files are checked one by one). */
+  void check(Path file) {
     List<String> required = new ArrayList<>(List.of(source.column("problem")));
     if (source.task().equals("countdown")) {
       required.add(source.column("nums"));

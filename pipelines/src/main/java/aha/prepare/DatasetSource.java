@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Problems from a local JSONL or Parquet file ({@code path}, relative to the working directory).
+ * Problems from a local JSONL or Parquet file ({@code path}, relative to the working directory), or
+ * from a Hugging Face Hub dataset ({@code hub: org/name}, its Parquet files for {@code config} and
+ * {@code split} at {@code revision}, downloaded into the standard Hub cache; {@code HF_ENDPOINT},
+ * {@code HF_TOKEN}, {@code HF_HOME} and {@code HF_HUB_OFFLINE} apply).
  *
  * @param columns maps aha's columns ({@code id problem answer source nums target}) to the file's
  *     column names; unmapped ones default to the same name, and {@code id} defaults to a hash of
@@ -20,7 +23,15 @@ import java.util.Set;
 // the interface's reader picks this record; this one binds normally
 @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = com.fasterxml.jackson.databind.JsonDeserializer.None.class)
 public record DatasetSource(
-    String path, String hub, Map<String, String> columns, List<String> keepColumns, String task, String sourceName)
+    String path,
+    String hub,
+    String config,
+    String split,
+    String revision,
+    Map<String, String> columns,
+    List<String> keepColumns,
+    String task,
+    String sourceName)
     implements ProblemSource {
   static final Set<String> MAPPABLE = Set.of("id", "problem", "answer", "source", "nums", "target");
 
@@ -28,6 +39,10 @@ public record DatasetSource(
     columns = columns == null ? Map.of() : Map.copyOf(columns);
     keepColumns = keepColumns == null ? List.of() : List.copyOf(keepColumns);
     task = task == null ? "math" : task;
+    if (hub != null) {
+      split = split == null ? "train" : split;
+      revision = revision == null ? "main" : revision;
+    }
   }
 
   /** The file's column holding aha's {@code column}. */
@@ -42,8 +57,14 @@ public record DatasetSource(
           + "), 'path' (a JSONL or Parquet file) or 'hub' (a Hub dataset)");
       return;
     }
-    if (hub != null) {
-      c.fail("hub", "Hub datasets are not supported yet; download the Parquet files and use 'path'");
+    if (path != null && hub != null) c.fail("hub", "cannot be used together with 'path'; choose one");
+    if (hub != null && !hub.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?")) {
+      c.fail("hub", "must be a Hub dataset id like 'org/name', got '" + hub + "'");
+    }
+    if (hub == null) {
+      if (config != null) c.fail("config", "only applies to 'hub' sources");
+      if (split != null) c.fail("split", "only applies to 'hub' sources");
+      if (revision != null) c.fail("revision", "only applies to 'hub' sources");
     }
     if (path != null) {
       if (!path.endsWith(".jsonl") && !path.endsWith(".json") && !path.endsWith(".parquet")) {

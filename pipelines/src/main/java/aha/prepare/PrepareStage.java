@@ -8,6 +8,10 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import aha.hub.HubClient;
+import aha.hub.HubSettings;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -21,6 +25,7 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -65,7 +70,7 @@ public final class PrepareStage implements Stage<PrepareSpec> {
   public void run(PrepareSpec spec, StageContext ctx) {
     Pipeline p = ctx.newPipeline();
     long seed = ctx.seed();
-    PCollection<Problem> problems = read(p, spec.source(), seed);
+    PCollection<Problem> problems = read(p, spec.source(), seed, ctx);
     if (spec.dedupe()) {
       problems = problems
           .apply("BucketByText", WithKeys.of((SerializableFunction<Problem, Integer>) pr -> bucket(Normalise.key(pr)))
@@ -108,9 +113,17 @@ public final class PrepareStage implements Stage<PrepareSpec> {
     return String.format("%016x:%s", Seeds.mix(seed, id.hashCode()), id);
   }
 
-  private static PCollection<Problem> read(Pipeline p, ProblemSource source, long seed) {
+  private static PCollection<Problem> read(Pipeline p, ProblemSource source, long seed, StageContext ctx) {
     PCollection<Problem> out;
-    if (source instanceof DatasetSource ds) {
+    if (source instanceof DatasetSource ds && ds.hub() != null) {
+      List<String> files = hubFiles(ds, ctx);
+      DatasetRows rows = new DatasetRows(ds);
+      out = p.apply("HubFiles", Create.of(files).withCoder(StringUtf8Coder.of()))
+          .apply("MatchFiles", FileIO.matchAll())
+          .apply("OpenFiles", FileIO.readMatches())
+          .apply("ReadProblems", ParquetIO.parseFilesGenericRecords(rows::fromAvro)
+              .withCoder(SerializableCoder.of(Problem.class)));
+    } else if (source instanceof DatasetSource ds) {
       DatasetRows rows = new DatasetRows(ds);
       rows.check();
       if (rows.isParquet()) {
@@ -127,6 +140,34 @@ public final class PrepareStage implements Stage<PrepareSpec> {
           .apply("GenerateProblems", ParDo.of(new GenerateFn(g, seed)));
     }
     return out.setCoder(SerializableCoder.of(Problem.class));
+  }
+
+  /** Downloads (or finds in the Hub cache) the split's Parquet files and checks their columns. */
+  private static List<String> hubFiles(DatasetSource ds, StageContext ctx) {
+    List<Path> files;
+    try {
+      files = new HubClient(HubSettings.fromEnv()).datasetFiles(ds.hub(), ds.revision(), ds.config(), ds.split());
+    } catch (IOException e) {
+      throw new aha.WorkFailedException("cannot download Hub dataset " + ds.hub() + ": " + e.getMessage());
+    }
+    if (files.isEmpty()) {
+      throw new aha.BadInputException("Hub dataset " + ds.hub() + " has no Parquet files for config "
+          + (ds.config() == null ? "(default)" : ds.config()) + ", split " + ds.split());
+    }
+    DatasetRows rows = new DatasetRows(ds);
+    for (Path f : files) rows.check(f);
+    // the snapshot folder's name is the commit: record it, so the run says exactly what it read
+    ctx.summary("hub_commit", files.get(0).getParent().getFileName().toString().length() == 40
+        ? files.get(0).getParent().getFileName().toString() : commitOf(files.get(0)));
+    ctx.summary("hub_files", files.size());
+    return files.stream().map(Path::toString).toList();
+  }
+
+  private static String commitOf(Path file) {
+    for (Path p = file.getParent(); p != null; p = p.getParent()) {
+      if (p.getParent() != null && p.getParent().getFileName().toString().equals("snapshots")) return p.getFileName().toString();
+    }
+    return "unknown";
   }
 
   /** One built-in generator, as a serializable function of (seed, index). */
