@@ -1,0 +1,105 @@
+package aha.model.chat;
+
+import aha.BadInputException;
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tokenizer's own Jinja {@code chat_template}, rendered by Jinjava with transformers' settings
+ * (trim_blocks, lstrip_blocks) and its variables ({@code messages}, {@code add_generation_prompt},
+ * {@code bos_token}, {@code eos_token}, {@code raise_exception}). Jinjava is not Python Jinja2:
+ * templates using slices with a step or {@code namespace} may fail, hence {@link #tryCreate}.
+ */
+public final class JinjaChatTemplate implements ChatTemplate {
+  private static final List<ChatMessage> PROBE =
+      List.of(
+          ChatMessage.system("S"),
+          ChatMessage.user("U1"),
+          ChatMessage.assistant("A1"),
+          ChatMessage.user("U2"));
+
+  private final String source;
+  private final Map<String, Object> specials;
+  private final Jinjava jinjava;
+
+  public JinjaChatTemplate(String source, String bosToken, String eosToken) {
+    this.source = source;
+    this.specials = new HashMap<>();
+    specials.put("bos_token", bosToken == null ? "" : bosToken);
+    specials.put("eos_token", eosToken == null ? "" : eosToken);
+    this.jinjava =
+        new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
+    jinjava
+        .getGlobalContext()
+        .registerFunction(
+            new ELFunctionDefinition(
+                "", "raise_exception", JinjaChatTemplate.class, "raiseException", String.class));
+  }
+
+  /**
+   * The template if it renders a system/user/assistant/user conversation without errors and the
+   * output contains every message, else null.
+   */
+  public static JinjaChatTemplate tryCreate(String source, String bosToken, String eosToken) {
+    JinjaChatTemplate t = new JinjaChatTemplate(source, bosToken, eosToken);
+    try {
+      String out = t.render(PROBE, true);
+      for (ChatMessage m : PROBE) {
+        if (!out.contains(m.content())) return null;
+      }
+      return t;
+    } catch (BadInputException e) {
+      return null;
+    }
+  }
+
+  /** Called by templates as {@code raise_exception('...')}. */
+  public static String raiseException(String message) {
+    throw new BadInputException("the chat template refused the conversation: " + message);
+  }
+
+  @Override
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    List<Map<String, Object>> msgs = new ArrayList<>();
+    for (ChatMessage m : messages) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("role", m.role());
+      e.put("content", m.content());
+      msgs.add(e);
+    }
+    Map<String, Object> ctx = new HashMap<>(specials);
+    ctx.put("messages", msgs);
+    ctx.put("add_generation_prompt", addGenerationPrompt);
+    RenderResult r;
+    try {
+      r = jinjava.renderForResult(source, ctx);
+    } catch (RuntimeException e) {
+      if (e instanceof BadInputException) throw e;
+      Throwable c = e.getCause();
+      if (c instanceof BadInputException) throw (BadInputException) c;
+      throw new BadInputException("the chat template does not render: " + e.getMessage(), e);
+    }
+    for (TemplateError err : r.getErrors()) {
+      if (err.getSeverity() == TemplateError.ErrorType.FATAL) {
+        if (err.getException() instanceof BadInputException) {
+          throw (BadInputException) err.getException();
+        }
+        throw new BadInputException("the chat template does not render: " + err.getMessage());
+      }
+    }
+    return r.getOutput();
+  }
+
+  @Override
+  public String jinjaSource() {
+    return source;
+  }
+}
