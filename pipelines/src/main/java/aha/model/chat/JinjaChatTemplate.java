@@ -82,20 +82,22 @@ public final class JinjaChatTemplate implements ChatTemplate {
     try {
       r = jinjava.renderForResult(source, ctx);
     } catch (RuntimeException e) {
-      if (e instanceof BadInputException) throw e;
-      Throwable c = e.getCause();
-      if (c instanceof BadInputException) throw (BadInputException) c;
-      throw new BadInputException("the chat template does not render: " + e.getMessage(), e);
+      throw refusalOr(e, "the chat template does not render: " + e.getMessage());
     }
     for (TemplateError err : r.getErrors()) {
       if (err.getSeverity() == TemplateError.ErrorType.FATAL) {
-        if (err.getException() instanceof BadInputException) {
-          throw (BadInputException) err.getException();
-        }
-        throw new BadInputException("the chat template does not render: " + err.getMessage());
+        throw refusalOr(err.getException(), "the chat template does not render: " + err.getMessage());
       }
     }
     return r.getOutput();
+  }
+
+  /** The template's own raise_exception (somewhere in the cause chain), else a render error. */
+  private static BadInputException refusalOr(Throwable e, String message) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof BadInputException) return (BadInputException) c;
+    }
+    return new BadInputException(message, e);
   }
 
   @Override

@@ -66,7 +66,7 @@ public final class CharTokenizerJson {
     root.putNull("normalizer");
     ObjectNode pre = root.putObject("pre_tokenizer");
     pre.put("type", "Split");
-    pre.putObject("pattern").put("Regex", "(?s).");
+    pre.putObject("pattern").put("Regex", "[\\s\\S]");
     pre.put("behavior", "Isolated");
     pre.put("invert", false);
     root.putNull("post_processor");
