@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       InspectCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
