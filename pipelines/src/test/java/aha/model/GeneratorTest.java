@@ -139,4 +139,54 @@ class GeneratorTest {
     assertThat(g.generate(PROMPTS, topK1).get(0).tokenIds())
         .containsExactly(g.generate(PROMPTS, SamplingParams.greedy(10)).get(0).tokenIds());
   }
+
+  @Test
+  void llamaWithoutBiasesAlsoMatchesWithAndWithoutCache() {
+    ModelConfig c =
+        new ModelConfig("llama", 40, 32, 64, 2, 4, 1, 96, 1e-5, 500000.0, true, false, 1, List.of(2));
+    try (CausalLM llama = TinyModels.sharp(c, 3, manager)) {
+      assertThat(llama.parameters()).doesNotContainKey("model.layers.0.self_attn.q_proj.bias");
+      long[] prompt = {4, 5, 6};
+      long[] cached =
+          new Generator(llama, null, Set.of()).generate(List.of(prompt), SamplingParams.greedy(12))
+              .get(0).tokenIds();
+      List<Long> seq = new ArrayList<>();
+      for (long t : prompt) seq.add(t);
+      for (int i = 0; i < 12; i++) {
+        try (NDScope scope = new NDScope()) {
+          long[] ids = seq.stream().mapToLong(Long::longValue).toArray();
+          NDArray logits = llama.forward(manager.create(ids, new Shape(1, ids.length)), null, null);
+          seq.add((long) TokenSampler.argmax(logits.get("0, -1, :").toFloatArray()));
+        }
+      }
+      assertThat(cached).containsExactly(seq.subList(3, 15).stream().mapToLong(Long::longValue).toArray());
+    }
+  }
+
+  @Test
+  void stopStringsCutTheTextAndEndTheRow() throws Exception {
+    try (var tok =
+        aha.model.tokenizer.TextTokenizer.chars(
+            "abcdefghijklmnopqrstuvwxyz0123456789 ", List.of("</answer>"), null)) {
+      CausalLM small = TinyModels.sharp(TinyModels.qwen2(tok.vocabSize()), 21, manager);
+      try (small) {
+        Generator g = new Generator(small, tok, Set.of());
+        long[] prompt = tok.encode("abc");
+        Completion free = g.generate(List.of(prompt), SamplingParams.greedy(30)).get(0);
+        assertThat(free.text().length()).isGreaterThan(10); // special tokens drop out of text
+        // stop at the text of tokens 5..6 of the free run: the text must end just before it
+        String stop = free.text().substring(5, 7);
+        int at = free.text().indexOf(stop);
+        Completion cut =
+            g.generate(List.of(prompt), SamplingParams.greedy(30).withStop(List.of(stop))).get(0);
+        assertThat(cut.finishReason()).isEqualTo(Completion.FinishReason.STOP);
+        assertThat(cut.text()).isEqualTo(free.text().substring(0, at));
+        // it ended on the token that completed the stop string
+        long[] ids = cut.tokenIds();
+        assertThat(ids).containsExactly(Arrays.copyOf(free.tokenIds(), ids.length));
+        assertThat(tok.decode(ids, true)).endsWith(stop);
+        assertThat(tok.decode(Arrays.copyOf(ids, ids.length - 1), true)).doesNotContain(stop);
+      }
+    }
+  }
 }
