@@ -27,11 +27,13 @@ public final class JinjaChatTemplate implements ChatTemplate {
           ChatMessage.user("U2"));
 
   private final String source;
+  private final String prepared;
   private final Map<String, Object> specials;
   private final Jinjava jinjava;
 
   public JinjaChatTemplate(String source, String bosToken, String eosToken) {
     this.source = source;
+    this.prepared = applyWhitespaceControl(source);
     this.specials = new HashMap<>();
     specials.put("bos_token", bosToken == null ? "" : bosToken);
     specials.put("eos_token", eosToken == null ? "" : eosToken);
@@ -61,6 +63,15 @@ public final class JinjaChatTemplate implements ChatTemplate {
     }
   }
 
+  /**
+   * Applies Jinja's whitespace control ({@code {{-}, {@code -}}}, {@code {%-}, {@code -%}}, and
+   * the same for comments) by deleting the whitespace next to such tags: Jinjava does not honour
+   * it on expressions, which leaves indentation in the output of templates like Qwen2.5's.
+   */
+  static String applyWhitespaceControl(String src) {
+    return src.replaceAll("\\s*(\\{[{%#])-", "$1").replaceAll("-([}%#]\\})\\s*", "$1");
+  }
+
   /** Called by templates as {@code raise_exception('...')}. */
   public static String raiseException(String message) {
     throw new BadInputException("the chat template refused the conversation: " + message);
@@ -80,7 +91,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     ctx.put("add_generation_prompt", addGenerationPrompt);
     RenderResult r;
     try {
-      r = jinjava.renderForResult(source, ctx);
+      r = jinjava.renderForResult(prepared, ctx);
     } catch (RuntimeException e) {
       throw refusalOr(e, "the chat template does not render: " + e.getMessage());
     }

@@ -88,4 +88,40 @@ class ChatTemplateTest {
     assertThat(t.render(List.of(ChatMessage.user("a"), ChatMessage.user("b")), false))
         .isEqualTo("U:a\nU:b\n");
   }
+
+  @Test
+  void qwenStyleTemplateWithWhitespaceControlAndDefaultSystem() {
+    // written here in the style of Qwen2.5's template: `{%-`/`-%}`, attribute access, a default
+    // system turn when the conversation has none
+    String src =
+        "{%- if messages[0].role == 'system' %}\n"
+            + "    {{- '<|im_start|>system\\n' + messages[0].content + '<|im_end|>\\n' }}\n"
+            + "{%- else %}\n"
+            + "    {{- '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}\n"
+            + "{%- endif %}\n"
+            + "{%- for message in messages %}\n"
+            + "    {%- if message.role == 'user' or (message.role == 'system' and not loop.first) or"
+            + " message.role == 'assistant' %}\n"
+            + "        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}\n"
+            + "    {%- endif %}\n"
+            + "{%- endfor %}\n"
+            + "{%- if add_generation_prompt %}\n"
+            + "    {{- '<|im_start|>assistant\\n' }}\n"
+            + "{%- endif %}\n";
+    JinjaChatTemplate t = JinjaChatTemplate.tryCreate(src, null, "<|im_end|>");
+    assertThat(t).isNotNull();
+    assertThat(t.render(CONVERSATION, true)).isEqualTo(new ChatMlTemplate().render(CONVERSATION, true));
+    List<ChatMessage> noSystem = List.of(ChatMessage.user("hi"));
+    assertThat(t.render(noSystem, true))
+        .isEqualTo(
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+  }
+
+  @Test
+  void aTemplateJinjavaCannotRenderIsRefusedNotGuessed() {
+    // Python's slice with a step: Jinjava has no such syntax (Qwen3's template uses it)
+    String src = "{% for message in messages[::-1] %}{{ message['content'] }}{% endfor %}";
+    assertThat(JinjaChatTemplate.tryCreate(src, null, null)).isNull();
+  }
 }
