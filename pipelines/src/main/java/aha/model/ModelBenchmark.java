@@ -15,7 +15,12 @@ import java.util.Set;
  * Speed of the model layer on this machine for the tiny recipe's student (d=128, 4 layers, 4
  * heads, 2 KV heads, SwiGLU 352, tied 64-token vocabulary: about 0.8M parameters): training
  * forward+backward tokens/s and the achieved 6·N·tokens/s FLOP rate, then KV-cache generation
- * tokens/s at batch 1 and 8. Arguments (all optional): {@code batch seq steps}.
+ * tokens/s at batch 1, 8 and 32. Arguments (all optional): {@code batch seq steps threads}; the
+ * thread count sets libtorch's intra-op threads (default: libtorch's own choice, one per core).
+ * {@code scripts/bench-model-torch.py} measures the same model in PyTorch eager.
+ *
+ * <p>On a shared machine, OpenMP threads that outnumber the free cores spin and slow every op
+ * down by 10x or more, so the load average is printed with the figures.
  */
 public final class ModelBenchmark {
   private ModelBenchmark() {}
@@ -24,12 +29,21 @@ public final class ModelBenchmark {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 16;
     int seq = args.length > 1 ? Integer.parseInt(args[1]) : 128;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    if (args.length > 3) {
+      // read by DJL's PyTorch engine when it starts, so set before the first NDManager
+      System.setProperty("ai.djl.pytorch.num_threads", args[3]);
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     ModelConfig c = ModelConfig.qwen2(64, 128, 352, 4, 4, 2, 1024, true, 0, 1);
     long n = c.parameterCount();
     System.out.printf(
-        "model: d=%d layers=%d heads=%d kv=%d ffn=%d vocab=%d params=%,d threads=%s%n",
+        "model: d=%d layers=%d heads=%d kv=%d ffn=%d vocab=%d params=%,d threads=%s cores=%d"
+            + " load=%.1f%n",
         c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
-        c.intermediateSize(), c.vocabSize(), n, System.getProperty("ai.djl.pytorch.num_interop_threads", "default"));
+        c.intermediateSize(), c.vocabSize(), n,
+        System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     try (NDManager m = NDManager.newBaseManager();
         CausalLM lm = CausalLM.randomInit(c, 1, m)) {
       double tps = trainTokensPerSecond(lm, m, batch, seq, steps);
