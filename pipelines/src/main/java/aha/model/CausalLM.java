@@ -301,8 +301,17 @@ public final class CausalLM implements AutoCloseable {
    * @return (batch, seq - 1); values where the target is padding are meaningless, mask them
    */
   public NDArray tokenLogProbs(NDArray ids, NDArray mask) {
+    return tokenLogProbs(ids, mask, 1.0);
+  }
+
+  /**
+   * {@link #tokenLogProbs(NDArray, NDArray)} of the distribution softmax(logits / temperature),
+   * as TRL's GRPO computes it for completions sampled at that temperature.
+   */
+  public NDArray tokenLogProbs(NDArray ids, NDArray mask, double temperature) {
     long s = ids.getShape().get(1);
     NDArray logits = forward(ids, mask, null).get(new NDIndex(":, :{}, :", s - 1));
+    if (temperature != 1.0) logits = logits.div(temperature);
     NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
     return logProbsOf(logits, targets);
   }
