@@ -1,6 +1,7 @@
 package aha.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -36,6 +37,7 @@ public final class CausalLM implements AutoCloseable {
   private final Map<String, NDArray> params;
   private final NDArray cos; // (max_positions, head_dim)
   private final NDArray sin; // (max_positions, head_dim)
+  private final NDArray rotateHalf; // (head_dim, head_dim): x @ R = rotate_half(x)
 
   /**
    * Takes ownership of {@code params} (they are attached to this model's manager) and checks
@@ -69,6 +71,13 @@ public final class CausalLM implements AutoCloseable {
     NDArray[] rope = ropeTables(config, manager);
     this.cos = rope[0];
     this.sin = rope[1];
+    int hd = config.headDim();
+    float[] r = new float[hd * hd];
+    for (int i = 0; i < hd / 2; i++) {
+      r[(i + hd / 2) * hd + i] = -1f; // out[i] = -x[i + hd/2]
+      r[i * hd + i + hd / 2] = 1f; // out[i + hd/2] = x[i]
+    }
+    this.rotateHalf = manager.create(r, new Shape(hd, hd));
   }
 
   /**
@@ -150,38 +159,70 @@ public final class CausalLM implements AutoCloseable {
    * @return logits {@code (batch, seq, vocab)}
    */
   public NDArray forward(NDArray ids, NDArray mask, KvCache cache) {
-    long batch = ids.getShape().get(0);
+    long[] hostMask = null;
+    if (mask != null) {
+      hostMask =
+          mask.getDataType() == DataType.INT64
+              ? mask.toLongArray()
+              : mask.toType(DataType.INT64, false).toLongArray();
+    }
+    return forward(ids, hostMask, cache, false);
+  }
+
+  /**
+   * The forward pass. The mask stays on the host: positions and the additive attention bias are
+   * computed here in plain Java, which costs far fewer engine calls than doing it with arrays.
+   *
+   * @param mask (batch * (past + seq)) row-major, or null for no padding
+   * @param lastOnly return logits of the last position only, (batch, 1, vocab), for generation
+   */
+  NDArray forward(NDArray ids, long[] mask, KvCache cache, boolean lastOnly) {
+    int batch = (int) ids.getShape().get(0);
     int seq = (int) ids.getShape().get(1);
     int past = cache == null ? 0 : cache.length();
     int total = past + seq;
-    NDManager m = ids.getManager();
-    if (mask == null) {
-      mask = m.ones(new Shape(batch, total), DataType.INT64);
-    }
-    mask = mask.toType(DataType.INT64, false);
-    if (mask.getShape().get(1) != total) {
+    if (mask != null && mask.length != batch * total) {
       throw new IllegalArgumentException(
-          "mask covers " + mask.getShape().get(1) + " positions, expected " + total);
+          "mask covers " + mask.length / batch + " positions, expected " + total);
     }
-    // positions (batch, seq): index of each token among its row's real tokens
-    NDArray positions =
-        mask.cumSum(1).sub(1).maximum(0).get(new NDIndex().addAllDim().addSliceDim(past, total));
     if (total > cos.getShape().get(0)) {
       throw new BadInputException(
           "sequence of " + total + " positions exceeds max_position_embeddings "
               + config.maxPositionEmbeddings());
     }
-    NDArray cosP = lookup(positions, cos).expandDims(1); // (batch, 1, seq, head_dim)
-    NDArray sinP = lookup(positions, sin).expandDims(1);
-    NDArray bias = attentionBias(mask, past, seq, m); // (batch, 1, seq, total)
+    NDManager m = ids.getManager();
+    // positions (batch, 1, seq): index of each token among its row's real tokens
+    long[] positions = new long[batch * seq];
+    // bias (batch, 1, seq, total): 0 where query i (absolute past+i) may see key j, i.e.
+    // j <= past+i and key j is a real token; MASKED elsewhere
+    float[] bias = new float[batch * seq * total];
+    for (int b = 0; b < batch; b++) {
+      long real = 0;
+      for (int j = 0; j < total; j++) {
+        boolean isReal = mask == null || mask[b * total + j] != 0;
+        if (j >= past) positions[b * seq + j - past] = Math.max(0, real + (isReal ? 0 : -1));
+        if (isReal) real++;
+        for (int i = 0; i < seq; i++) {
+          if (!isReal || j > past + i) bias[(b * seq + i) * total + j] = MASKED;
+        }
+      }
+    }
+    NDArray pos = m.create(positions, new Shape(batch, 1, seq));
+    NDArray cosP = lookup(pos, cos); // (batch, 1, seq, head_dim)
+    NDArray sinP = lookup(pos, sin);
+    NDArray attnBias = m.create(bias, new Shape(batch, 1, seq, total));
 
-    NDArray x = lookup(ids.toType(DataType.INT64, false), p("model.embed_tokens.weight"));
+    NDArray tokens = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    NDArray x = lookup(tokens, p("model.embed_tokens.weight")); // (batch, seq, hidden)
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String l = "model.layers." + i + ".";
       NDArray h = rmsNorm(x, p(l + "input_layernorm.weight"));
-      x = x.add(attention(h, l, i, cosP, sinP, bias, cache));
+      x = x.add(attention(h, l, i, cosP, sinP, attnBias, cache));
       h = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
       x = x.add(mlp(h, l));
+    }
+    if (lastOnly && seq > 1) {
+      x = x.get(new NDIndex().addAllDim().addSliceDim(seq - 1, seq)); // (batch, 1, hidden)
     }
     x = rmsNorm(x, p("model.norm.weight"));
     NDArray head =
@@ -199,12 +240,24 @@ public final class CausalLM implements AutoCloseable {
     int hd = config.headDim();
     int rep = heads / kvHeads;
     String a = l + "self_attn.";
-    NDArray q = linear(h, p(a + "q_proj.weight"), bias(a + "q_proj.bias"));
-    NDArray k = linear(h, p(a + "k_proj.weight"), bias(a + "k_proj.bias"));
-    NDArray v = linear(h, p(a + "v_proj.weight"), bias(a + "v_proj.bias"));
-    q = rope(q.reshape(b, s, heads, hd).transpose(0, 2, 1, 3), cosP, sinP); // (b, H, s, hd)
-    k = rope(k.reshape(b, s, kvHeads, hd).transpose(0, 2, 1, 3), cosP, sinP); // (b, KV, s, hd)
-    v = v.reshape(b, s, kvHeads, hd).transpose(0, 2, 1, 3); // (b, KV, s, hd)
+    // one projection for q, k and v: weights stacked (H*hd + 2*KV*hd, hidden), as HF's fused
+    // qkv kernels do; fewer engine calls than three projections and three reshapes
+    NDArray w =
+        NDArrays.concat(
+            new NDList(p(a + "q_proj.weight"), p(a + "k_proj.weight"), p(a + "v_proj.weight")));
+    NDArray bqkv =
+        config.attentionBias()
+            ? NDArrays.concat(
+                new NDList(p(a + "q_proj.bias"), p(a + "k_proj.bias"), p(a + "v_proj.bias")))
+            : null;
+    NDArray qkv =
+        linear(h, w, bqkv).reshape(b, s, heads + 2 * kvHeads, hd).transpose(0, 2, 1, 3);
+    NDList parts = qkv.split(new long[] {heads + kvHeads}, 1);
+    NDArray qk = rope(parts.get(0), cosP, sinP); // (b, H + KV, s, hd)
+    NDArray v = parts.get(1); // (b, KV, s, hd)
+    NDList qAndK = qk.split(new long[] {heads}, 1);
+    NDArray q = qAndK.get(0); // (b, H, s, hd)
+    NDArray k = qAndK.get(1); // (b, KV, s, hd)
     if (cache != null) {
       if (cache.keys(layer) != null) {
         k = cache.keys(layer).concat(k, 2); // (b, KV, total, hd)
@@ -236,27 +289,13 @@ public final class CausalLM implements AutoCloseable {
     return x.mul(inv).mul(w);
   }
 
-  /** HF rotate-half RoPE: x*cos + [-x2, x1]*sin, x (b, heads, s, hd), cos/sin (b, 1, s, hd). */
-  private static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-    NDList halves = x.split(2, 3);
-    NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
-    return x.mul(cos).add(rotated.mul(sin));
-  }
-
   /**
-   * Additive mask (batch, 1, seq, total): 0 where query i (absolute position past+i) may see key
-   * j (j <= past+i and key j is a real token), a large negative number elsewhere.
+   * HF rotate-half RoPE: x*cos + rotate_half(x)*sin with rotate_half([a, b]) = [-b, a], the
+   * rotation done as one matmul with a fixed (head_dim, head_dim) matrix of 0 and ±1 (exact).
+   * x (b, heads, s, hd), cos/sin (b, 1, s, hd).
    */
-  private static NDArray attentionBias(NDArray mask, int past, int seq, NDManager m) {
-    int total = past + seq;
-    float[] causal = new float[seq * total];
-    for (int i = 0; i < seq; i++) {
-      for (int j = past + i + 1; j < total; j++) causal[i * total + j] = MASKED;
-    }
-    NDArray c = m.create(causal, new Shape(1, 1, seq, total));
-    NDArray pad = mask.toType(DataType.FLOAT32, false).sub(1).mul(-MASKED); // 0 or MASKED
-    long batch = mask.getShape().get(0);
-    return c.add(pad.reshape(batch, 1, 1, total));
+  private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+    return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
   }
 
   private static NDArray linear(NDArray x, NDArray w, NDArray b) {

@@ -99,11 +99,8 @@ public final class Generator {
             for (int j = row.length; j < total; j++) mask[r * total + j] = 1;
           }
           NDArray logits =
-              model.forward(
-                  m.create(step, new Shape(batch, stepLen)),
-                  m.create(mask, new Shape(batch, total)),
-                  cache); // (batch, stepLen, vocab)
-          last = logits.get(":, -1, :").toFloatArray(); // (batch * vocab)
+              model.forward(m.create(step, new Shape(batch, stepLen)), mask, cache, true);
+          last = logits.toFloatArray(); // (batch, 1, vocab) flattened
         }
         long[] next = new long[batch];
         boolean allDone = true;
