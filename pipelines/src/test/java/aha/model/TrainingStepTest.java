@@ -10,12 +10,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The API SFT and GRPO build on: masked log-probs, backward, in-place updates, no leaks. */
 class TrainingStepTest {
 
   @Test
+  @Tag("slow") // 1000 training steps: ~15 s with one libtorch thread on a busy 2-core machine
   void maskedLogProbsTrainAndNothingLeaksOverAThousandSteps() {
     try (NDManager m = NDManager.newBaseManager();
         CausalLM lm = CausalLM.randomInit(ModelConfig.qwen2(12, 16, 32, 1, 2, 1, 16, true, 0, 1), 9, m)) {
