@@ -99,6 +99,10 @@ public record ModelConfig(
       throw new BadInputException(file + " is not a JSON object");
     }
     String type = text(n, "model_type", file);
+    if (!type.equals("qwen2") && !type.equals("llama")) {
+      throw new BadInputException(
+          file + ": model_type '" + type + "' is not supported; expected qwen2 or llama");
+    }
     int hidden = integer(n, "hidden_size", file);
     int heads = integer(n, "num_attention_heads", file);
     int kvHeads = n.has("num_key_value_heads") ? integer(n, "num_key_value_heads", file) : heads;
