@@ -28,12 +28,13 @@ import picocli.CommandLine.Spec;
     name = "model",
     mixinStandardHelpOptions = true,
     description = "Score sequences with a checkpoint or sample completions from it.",
-    subcommands = {ModelCommand.Score.class, ModelCommand.Generate.class},
+    subcommands = {ModelCommand.Score.class, ModelCommand.Generate.class, ModelCommand.Init.class},
     footer = {
       "",
       "Examples:",
       "  scripts/aha model score --checkpoint ckpt/ --input seqs.jsonl --output out.jsonl",
-      "  scripts/aha model generate --checkpoint ckpt/ --chat --prompt 'What is 2+3?'"
+      "  scripts/aha model generate --checkpoint ckpt/ --chat --prompt 'What is 2+3?'",
+      "  scripts/aha model init --output ckpt/ --seed 42"
     })
 final class ModelCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -203,6 +204,54 @@ final class ModelCommand implements Runnable {
               c.tokenIds().length, c.text());
         }
         out.flush();
+      }
+    }
+  }
+
+  /** A tiny random student with a character tokenizer, for recipes and quick checks. */
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
+      description = "Write a randomly initialised tiny Qwen2-style checkpoint with a character tokenizer.",
+      footer = {
+        "",
+        "Example:",
+        "  scripts/aha model init --output datasets/tiny/student --hidden 128 --layers 4 --seed 42"
+      })
+  static final class Init implements Runnable {
+    @Option(names = "--output", required = true, description = "Folder to write (replaced whole).")
+    Path output;
+
+    @Option(names = "--alphabet", description = "Characters of the vocabulary (default: digits,"
+        + " arithmetic, letters, punctuation, space, newline).")
+    String alphabet = aha.model.TinyStudent.DEFAULT_ALPHABET;
+
+    @Option(names = "--hidden", defaultValue = "128") int hidden;
+    @Option(names = "--layers", defaultValue = "4") int layers;
+    @Option(names = "--heads", defaultValue = "4") int heads;
+    @Option(names = "--kv-heads", defaultValue = "2") int kvHeads;
+    @Option(names = "--ffn", defaultValue = "352") int ffn;
+    @Option(names = "--max-positions", defaultValue = "1024") int maxPositions;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--dtype", defaultValue = "F32", description = "F32 or BF16.")
+    aha.model.SafeTensors.Dtype dtype;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      if (hidden < 1 || layers < 1 || heads < 1 || kvHeads < 1 || ffn < 1 || maxPositions < 1) {
+        throw new BadInputException("model sizes must be positive");
+      }
+      var student =
+          new aha.model.TinyStudent(alphabet, hidden, layers, heads, kvHeads, ffn, maxPositions, seed);
+      try {
+        var c = student.write(output, dtype);
+        spec.commandLine().getOut().printf(
+            "wrote %s: %,d parameters, vocabulary %d%n", output, c.parameterCount(), c.vocabSize());
+        spec.commandLine().getOut().flush();
+      } catch (IOException e) {
+        throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);
       }
     }
   }

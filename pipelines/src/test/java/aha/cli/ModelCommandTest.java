@@ -109,6 +109,41 @@ class ModelCommandTest {
     assertThat(out.toString()).contains("--- 0 (").contains("--- 1 (");
   }
 
+  @Test
+  void initWritesATinyStudentThatLoadsAndChats(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("student");
+    int rc =
+        Main.execute(
+            "model", "init", "--output", dir.toString(), "--hidden", "32", "--layers", "2",
+            "--heads", "4", "--kv-heads", "2", "--ffn", "64", "--seed", "7");
+    assertThat(rc).isZero();
+    try (NDManager m = NDManager.newBaseManager();
+        Checkpoint ckpt = Checkpoint.load(dir, m)) {
+      assertThat(ckpt.model().config().tieWordEmbeddings()).isTrue();
+      assertThat(ckpt.model().config().vocabSize()).isEqualTo(ckpt.tokenizer().vocabSize());
+      assertThat(ckpt.chatTemplate()).isInstanceOf(ChatMlTemplate.class);
+      int imEnd = ckpt.tokenizer().tokenId("<|im_end|>");
+      assertThat(ckpt.eosTokenIds()).contains(imEnd, ckpt.tokenizer().tokenId("<|endoftext|>"));
+      String prompt =
+          ckpt.chatTemplate()
+              .render(List.of(aha.model.chat.ChatMessage.user("Using 3, 5, 7 make 22.")), true);
+      long[] ids = ckpt.tokenizer().encode(prompt);
+      assertThat(ckpt.tokenizer().decode(ids, false)).isEqualTo(prompt); // every char known
+      var g = new aha.model.Generator(ckpt.model(), ckpt.tokenizer(), ckpt.eosTokenIds());
+      var c = g.generateText(List.of(prompt), aha.model.SamplingParams.sample(1.0, 1.0, 20, 1));
+      assertThat(c.get(0).tokenIds().length).isBetween(1, 20);
+    }
+    // the same seed writes the same weights
+    Path again = tmp.resolve("again");
+    Main.execute(
+        "model", "init", "--output", again.toString(), "--hidden", "32", "--layers", "2",
+        "--heads", "4", "--kv-heads", "2", "--ffn", "64", "--seed", "7");
+    assertThat(Files.readAllBytes(again.resolve("model.safetensors")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("model.safetensors")));
+    assertThat(Main.execute("model", "init", "--output", tmp.resolve("x").toString(), "--hidden", "30", "--heads", "4"))
+        .isEqualTo(2);
+  }
+
   static Path tinyCheckpoint(Path tmp) throws Exception {
     Path dir = tmp.resolve("ckpt");
     try (NDManager m = NDManager.newBaseManager();
