@@ -337,7 +337,9 @@ public final class CausalLM implements AutoCloseable {
    *
    * @param ids (batch, seq) int64
    * @param mask (batch, seq) 1 for real tokens, or null
-   * @return (batch, seq - 1); values where the target is padding are meaningless, mask them
+   * @return (batch, seq - 1); values whose target or predicting position is padding are
+   *     meaningless (a padding query attends to nothing real), so mask them with {@code
+   *     mask[:, 1:] * mask[:, :-1]}
    */
   public NDArray tokenLogProbs(NDArray ids, NDArray mask) {
     return tokenLogProbs(ids, mask, 1.0);
