@@ -1,12 +1,12 @@
 package aha.cli;
 
-import ai.djl.ndarray.NDManager;
 import aha.BadInputException;
 import aha.model.Checkpoint;
 import aha.model.Completion;
 import aha.model.Generator;
 import aha.model.SamplingParams;
 import aha.model.chat.ChatMessage;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -91,7 +91,8 @@ final class ModelCommand implements Runnable {
             w.write('\n');
           }
         }
-        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);
       }
@@ -135,7 +136,8 @@ final class ModelCommand implements Runnable {
   @Command(
       name = "generate",
       mixinStandardHelpOptions = true,
-      description = "Sample completions of a prompt (as raw text, or as a user message with --chat).",
+      description =
+          "Sample completions of a prompt (as raw text, or as a user message with --chat).",
       footer = {
         "",
         "Example:",
@@ -149,7 +151,9 @@ final class ModelCommand implements Runnable {
     @Option(names = "--prompt", required = true, description = "Prompt text.")
     String prompt;
 
-    @Option(names = "--chat", description = "Wrap the prompt as a user turn with the chat template.")
+    @Option(
+        names = "--chat",
+        description = "Wrap the prompt as a user turn with the chat template.")
     boolean chat;
 
     @Option(names = "--system", description = "System message (with --chat).")
@@ -200,8 +204,9 @@ final class ModelCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         int i = 0;
         for (Completion c : g.generateText(prompts, p)) {
-          out.printf("--- %d (%s, %d tokens)%n%s%n", i++, c.finishReason().apiName(),
-              c.tokenIds().length, c.text());
+          out.printf(
+              "--- %d (%s, %d tokens)%n%s%n",
+              i++, c.finishReason().apiName(), c.tokenIds().length, c.text());
         }
         out.flush();
       }
@@ -212,7 +217,8 @@ final class ModelCommand implements Runnable {
   @Command(
       name = "init",
       mixinStandardHelpOptions = true,
-      description = "Write a randomly initialised tiny Qwen2-style checkpoint with a character tokenizer.",
+      description =
+          "Write a randomly initialised tiny Qwen2-style checkpoint with a character tokenizer.",
       footer = {
         "",
         "Example:",
@@ -222,17 +228,34 @@ final class ModelCommand implements Runnable {
     @Option(names = "--output", required = true, description = "Folder to write (replaced whole).")
     Path output;
 
-    @Option(names = "--alphabet", description = "Characters of the vocabulary (default: digits,"
-        + " arithmetic, letters, punctuation, space, newline).")
+    @Option(
+        names = "--alphabet",
+        description =
+            "Characters of the vocabulary (default: digits,"
+                + " arithmetic, letters, punctuation, space, newline).")
     String alphabet = aha.model.TinyStudent.DEFAULT_ALPHABET;
 
-    @Option(names = "--hidden", defaultValue = "128") int hidden;
-    @Option(names = "--layers", defaultValue = "4") int layers;
-    @Option(names = "--heads", defaultValue = "4") int heads;
-    @Option(names = "--kv-heads", defaultValue = "2") int kvHeads;
-    @Option(names = "--ffn", defaultValue = "352") int ffn;
-    @Option(names = "--max-positions", defaultValue = "1024") int maxPositions;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--hidden", defaultValue = "128")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "4")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4")
+    int heads;
+
+    @Option(names = "--kv-heads", defaultValue = "2")
+    int kvHeads;
+
+    @Option(names = "--ffn", defaultValue = "352")
+    int ffn;
+
+    @Option(names = "--max-positions", defaultValue = "1024")
+    int maxPositions;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
     @Option(names = "--dtype", defaultValue = "F32", description = "F32 or BF16.")
     aha.model.SafeTensors.Dtype dtype;
 
@@ -244,11 +267,15 @@ final class ModelCommand implements Runnable {
         throw new BadInputException("model sizes must be positive");
       }
       var student =
-          new aha.model.TinyStudent(alphabet, hidden, layers, heads, kvHeads, ffn, maxPositions, seed);
+          new aha.model.TinyStudent(
+              alphabet, hidden, layers, heads, kvHeads, ffn, maxPositions, seed);
       try {
         var c = student.write(output, dtype);
-        spec.commandLine().getOut().printf(
-            "wrote %s: %,d parameters, vocabulary %d%n", output, c.parameterCount(), c.vocabSize());
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "wrote %s: %,d parameters, vocabulary %d%n",
+                output, c.parameterCount(), c.vocabSize());
         spec.commandLine().getOut().flush();
       } catch (IOException e) {
         throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package aha.model;
 
+import aha.BadInputException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -11,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import aha.BadInputException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,8 +40,8 @@ public final class CausalLM implements AutoCloseable {
   private final NDArray rotateHalf; // (head_dim, head_dim): x @ R = rotate_half(x)
 
   /**
-   * Takes ownership of {@code params} (they are attached to this model's manager) and checks
-   * that every tensor the config needs is there with the right shape.
+   * Takes ownership of {@code params} (they are attached to this model's manager) and checks that
+   * every tensor the config needs is there with the right shape.
    */
   public CausalLM(ModelConfig config, Map<String, NDArray> params, NDManager parent) {
     this.config = config;
@@ -187,7 +187,9 @@ public final class CausalLM implements AutoCloseable {
     }
     if (total > cos.getShape().get(0)) {
       throw new BadInputException(
-          "sequence of " + total + " positions exceeds max_position_embeddings "
+          "sequence of "
+              + total
+              + " positions exceeds max_position_embeddings "
               + config.maxPositionEmbeddings());
     }
     NDManager m = ids.getManager();
@@ -250,8 +252,7 @@ public final class CausalLM implements AutoCloseable {
             ? NDArrays.concat(
                 new NDList(p(a + "q_proj.bias"), p(a + "k_proj.bias"), p(a + "v_proj.bias")))
             : null;
-    NDArray qkv =
-        linear(h, w, bqkv).reshape(b, s, heads + 2 * kvHeads, hd).transpose(0, 2, 1, 3);
+    NDArray qkv = linear(h, w, bqkv).reshape(b, s, heads + 2 * kvHeads, hd).transpose(0, 2, 1, 3);
     NDList parts = qkv.split(new long[] {heads + kvHeads}, 1);
     NDArray qk = rope(parts.get(0), cosP, sinP); // (b, H + KV, s, hd)
     NDArray v = parts.get(1); // (b, KV, s, hd)
@@ -291,8 +292,8 @@ public final class CausalLM implements AutoCloseable {
 
   /**
    * HF rotate-half RoPE: x*cos + rotate_half(x)*sin with rotate_half([a, b]) = [-b, a], the
-   * rotation done as one matmul with a fixed (head_dim, head_dim) matrix of 0 and ±1 (exact).
-   * x (b, heads, s, hd), cos/sin (b, 1, s, hd).
+   * rotation done as one matmul with a fixed (head_dim, head_dim) matrix of 0 and ±1 (exact). x (b,
+   * heads, s, hd), cos/sin (b, 1, s, hd).
    */
   private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
     return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
@@ -337,17 +338,17 @@ public final class CausalLM implements AutoCloseable {
    *
    * @param ids (batch, seq) int64
    * @param mask (batch, seq) 1 for real tokens, or null
-   * @return (batch, seq - 1); values whose target or predicting position is padding are
-   *     meaningless (a padding query attends to nothing real), so mask them with {@code
-   *     mask[:, 1:] * mask[:, :-1]}
+   * @return (batch, seq - 1); values whose target or predicting position is padding are meaningless
+   *     (a padding query attends to nothing real), so mask them with {@code mask[:, 1:] * mask[:,
+   *     :-1]}
    */
   public NDArray tokenLogProbs(NDArray ids, NDArray mask) {
     return tokenLogProbs(ids, mask, 1.0);
   }
 
   /**
-   * {@link #tokenLogProbs(NDArray, NDArray)} of the distribution softmax(logits / temperature),
-   * as TRL's GRPO computes it for completions sampled at that temperature.
+   * {@link #tokenLogProbs(NDArray, NDArray)} of the distribution softmax(logits / temperature), as
+   * TRL's GRPO computes it for completions sampled at that temperature.
    */
   public NDArray tokenLogProbs(NDArray ids, NDArray mask, double temperature) {
     long s = ids.getShape().get(1);
@@ -357,7 +358,9 @@ public final class CausalLM implements AutoCloseable {
     return logProbsOf(logits, targets);
   }
 
-  /** log_softmax(logits)[targets]: logits (batch, seq, vocab), targets (batch, seq) -> (batch, seq). */
+  /**
+   * log_softmax(logits)[targets]: logits (batch, seq, vocab), targets (batch, seq) -> (batch, seq).
+   */
   public static NDArray logProbsOf(NDArray logits, NDArray targets) {
     return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);
   }

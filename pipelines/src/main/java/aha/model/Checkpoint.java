@@ -1,12 +1,12 @@
 package aha.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import aha.BadInputException;
 import aha.model.chat.ChatTemplate;
 import aha.model.chat.ChatTemplates;
 import aha.model.tokenizer.TextTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -66,12 +66,14 @@ public final class Checkpoint implements AutoCloseable {
 
   /** The chat template of the tokenizer (ChatML when there is no tokenizer or template). */
   public ChatTemplate chatTemplate() {
-    return tokenizer == null ? new aha.model.chat.ChatMlTemplate() : ChatTemplates.forTokenizer(tokenizer);
+    return tokenizer == null
+        ? new aha.model.chat.ChatMlTemplate()
+        : ChatTemplates.forTokenizer(tokenizer);
   }
 
   /**
-   * Ids that end a generation: generation_config.json's eos_token_id (one or a list), config.json's,
-   * and tokenizer_config.json's eos_token.
+   * Ids that end a generation: generation_config.json's eos_token_id (one or a list),
+   * config.json's, and tokenizer_config.json's eos_token.
    */
   public Set<Integer> eosTokenIds() {
     return eosTokenIds;
@@ -173,8 +175,8 @@ public final class Checkpoint implements AutoCloseable {
   /**
    * Writes a complete model folder: config.json, model.safetensors ({@code dtype}, real tensor
    * names, tied head left out as transformers does), generation_config.json, and the tokenizer
-   * files with {@code chatTemplate}'s Jinja source when both are given. Everything is written to
-   * a temporary sibling folder that is then renamed over {@code dir}, so a reader never sees a
+   * files with {@code chatTemplate}'s Jinja source when both are given. Everything is written to a
+   * temporary sibling folder that is then renamed over {@code dir}, so a reader never sees a
    * half-written checkpoint.
    */
   public static void save(

@@ -10,7 +10,8 @@ package aha.model;
  *     truncation), one per entry of tokenIds
  * @param finishReason {@code STOP} on EOS or a stop string, {@code LENGTH} at max_new_tokens
  */
-public record Completion(long[] tokenIds, String text, float[] logprobs, FinishReason finishReason) {
+public record Completion(
+    long[] tokenIds, String text, float[] logprobs, FinishReason finishReason) {
   /** Why a completion ended, named as in the OpenAI API. */
   public enum FinishReason {
     STOP,

@@ -1,11 +1,11 @@
 package aha.model;
 
+import aha.BadInputException;
+import aha.model.tokenizer.TextTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import aha.BadInputException;
-import aha.model.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +55,9 @@ public final class Generator {
     int maxNew = Math.min(params.maxNewTokens(), model.config().maxPositionEmbeddings() - width);
     if (maxNew < 1) {
       throw new BadInputException(
-          "a prompt of " + width + " tokens leaves no room under max_position_embeddings "
+          "a prompt of "
+              + width
+              + " tokens leaves no room under max_position_embeddings "
               + model.config().maxPositionEmbeddings());
     }
     // left padding: ids and mask (batch, width); the mask grows by one column per step
@@ -148,7 +150,10 @@ public final class Generator {
   /** Text of the tokens without EOS and other special tokens. */
   private String decode(List<Long> tokens) {
     long[] ids =
-        tokens.stream().filter(t -> !eosTokenIds.contains(t.intValue())).mapToLong(Long::longValue).toArray();
+        tokens.stream()
+            .filter(t -> !eosTokenIds.contains(t.intValue()))
+            .mapToLong(Long::longValue)
+            .toArray();
     return tokenizer.decode(ids, true);
   }
 }

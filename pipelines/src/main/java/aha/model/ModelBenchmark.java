@@ -12,15 +12,15 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Speed of the model layer on this machine for the tiny recipe's student (d=128, 4 layers, 4
- * heads, 2 KV heads, SwiGLU 352, tied 64-token vocabulary: about 0.8M parameters): training
+ * Speed of the model layer on this machine for the tiny recipe's student (d=128, 4 layers, 4 heads,
+ * 2 KV heads, SwiGLU 352, tied 64-token vocabulary: about 0.8M parameters): training
  * forward+backward tokens/s and the achieved 6·N·tokens/s FLOP rate, then KV-cache generation
  * tokens/s at batch 1, 8 and 32. Arguments (all optional): {@code batch seq steps threads}; the
  * thread count sets libtorch's intra-op threads (default: libtorch's own choice, one per core).
  * {@code scripts/bench-model-torch.py} measures the same model in PyTorch eager.
  *
- * <p>On a shared machine, OpenMP threads that outnumber the free cores spin and slow every op
- * down by 10x or more, so the load average is printed with the figures.
+ * <p>On a shared machine, OpenMP threads that outnumber the free cores spin and slow every op down
+ * by 10x or more, so the load average is printed with the figures.
  */
 public final class ModelBenchmark {
   private ModelBenchmark() {}
@@ -39,8 +39,13 @@ public final class ModelBenchmark {
     System.out.printf(
         "model: d=%d layers=%d heads=%d kv=%d ffn=%d vocab=%d params=%,d threads=%s cores=%d"
             + " load=%.1f%n",
-        c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
-        c.intermediateSize(), c.vocabSize(), n,
+        c.hiddenSize(),
+        c.numHiddenLayers(),
+        c.numAttentionHeads(),
+        c.numKeyValueHeads(),
+        c.intermediateSize(),
+        c.vocabSize(),
+        n,
         System.getProperty("ai.djl.pytorch.num_threads", "default"),
         Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -52,7 +57,8 @@ public final class ModelBenchmark {
           batch, seq, tps, 6.0 * n * tps / 1e9);
       for (int b : new int[] {1, 8, 32}) {
         System.out.printf(
-            "generate: batch=%d prompt=16 new=64  %.0f tokens/s%n", b, generateTokensPerSecond(lm, b));
+            "generate: batch=%d prompt=16 new=64  %.0f tokens/s%n",
+            b, generateTokensPerSecond(lm, b));
       }
     }
   }

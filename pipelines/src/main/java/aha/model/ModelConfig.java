@@ -65,11 +65,31 @@ public record ModelConfig(
 
   /** A Qwen2-style config (q/k/v biases) for tiny recipes and tests. */
   public static ModelConfig qwen2(
-      int vocab, int hidden, int ffn, int layers, int heads, int kvHeads, int maxPositions,
-      boolean tied, int bos, int eos) {
+      int vocab,
+      int hidden,
+      int ffn,
+      int layers,
+      int heads,
+      int kvHeads,
+      int maxPositions,
+      boolean tied,
+      int bos,
+      int eos) {
     return new ModelConfig(
-        "qwen2", vocab, hidden, ffn, layers, heads, kvHeads, maxPositions, 1e-6, 10000.0, tied,
-        true, bos, List.of(eos));
+        "qwen2",
+        vocab,
+        hidden,
+        ffn,
+        layers,
+        heads,
+        kvHeads,
+        maxPositions,
+        1e-6,
+        10000.0,
+        tied,
+        true,
+        bos,
+        List.of(eos));
   }
 
   public int headDim() {

@@ -1,10 +1,10 @@
 package aha.model;
 
+import aha.BadInputException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import aha.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,8 +27,8 @@ import java.util.TreeMap;
 /**
  * The safetensors format: an 8-byte little-endian header length, a JSON header ({@code dtype},
  * {@code shape}, {@code data_offsets} per tensor, plus {@code __metadata__}) padded with spaces to
- * 8 bytes, then the raw little-endian data. Reads F32, F16 and BF16 into float32 arrays; writes
- * F32 or BF16 (rounded to nearest even).
+ * 8 bytes, then the raw little-endian data. Reads F32, F16 and BF16 into float32 arrays; writes F32
+ * or BF16 (rounded to nearest even).
  */
 public final class SafeTensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,8 +64,13 @@ public final class SafeTensors {
         int width = width(t.dtype(), file, name);
         if (t.end() - t.begin() != n * width || dataStart + t.end() > size || t.begin() < 0) {
           throw new BadInputException(
-              file + ": tensor " + name + " has data_offsets that do not match its shape "
-                  + new Shape(t.shape()) + " and dtype " + t.dtype());
+              file
+                  + ": tensor "
+                  + name
+                  + " has data_offsets that do not match its shape "
+                  + new Shape(t.shape())
+                  + " and dtype "
+                  + t.dtype());
         }
         MappedByteBuffer raw =
             ch.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), t.end() - t.begin());
@@ -76,7 +81,8 @@ public final class SafeTensors {
         out.put(name, a);
       }
     } catch (IOException e) {
-      throw new BadInputException("Cannot read safetensors file " + file + ": " + e.getMessage(), e);
+      throw new BadInputException(
+          "Cannot read safetensors file " + file + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -139,7 +145,8 @@ public final class SafeTensors {
 
   /** A fresh, writable, native-order direct buffer of float32 values. */
   private static ByteBuffer toFloat32(ByteBuffer raw, String dtype, long n) {
-    ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(n * 4)).order(ByteOrder.nativeOrder());
+    ByteBuffer out =
+        ByteBuffer.allocateDirect(Math.toIntExact(n * 4)).order(ByteOrder.nativeOrder());
     if (dtype.equals("F32")) {
       out.asFloatBuffer().put(raw.asFloatBuffer());
       return out;
@@ -183,8 +190,8 @@ public final class SafeTensors {
   }
 
   /**
-   * Writes {@code tensors} (any float dtype, converted) to {@code file} with {@code
-   * __metadata__ {"format":"pt"}}, the tensors sorted by name and stored back to back.
+   * Writes {@code tensors} (any float dtype, converted) to {@code file} with {@code __metadata__
+   * {"format":"pt"}}, the tensors sorted by name and stored back to back.
    */
   public static void write(Path file, Map<String, NDArray> tensors, Dtype dtype)
       throws IOException {

@@ -37,7 +37,8 @@ public record SamplingParams(
   }
 
   /** Temperature and top-p sampling with a seed. */
-  public static SamplingParams sample(double temperature, double topP, int maxNewTokens, long seed) {
+  public static SamplingParams sample(
+      double temperature, double topP, int maxNewTokens, long seed) {
     return new SamplingParams(temperature, topP, 0, 0, maxNewTokens, seed, List.of());
   }
 

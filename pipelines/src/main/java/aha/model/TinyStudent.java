@@ -1,9 +1,9 @@
 package aha.model;
 
-import ai.djl.ndarray.NDManager;
 import aha.model.chat.ChatMlTemplate;
 import aha.model.tokenizer.CharTokenizerJson;
 import aha.model.tokenizer.TextTokenizer;
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -13,8 +13,7 @@ import java.util.Set;
 /**
  * A freshly initialised tiny Qwen2-style student with a character-level tokenizer and ChatML, the
  * built-in recipe's starting point ({@code model: {init: tiny, tokenizer: chars}}). Embeddings are
- * tied; EOS is {@code <|im_end|>} (and {@code <|endoftext|>}); the reasoning tags are whole
- * tokens.
+ * tied; EOS is {@code <|im_end|>} (and {@code <|endoftext|>}); the reasoning tags are whole tokens.
  *
  * @param alphabet every character the student may read or write, one token each
  * @param maxPositions longest prompt + completion, in characters
@@ -51,8 +50,20 @@ public record TinyStudent(
       int endOfText = tok.tokenId("<|endoftext|>");
       ModelConfig c =
           new ModelConfig(
-              "qwen2", tok.vocabSize(), hidden, intermediate, layers, heads, kvHeads, maxPositions,
-              1e-6, 10000.0, true, true, null, List.of(imEnd));
+              "qwen2",
+              tok.vocabSize(),
+              hidden,
+              intermediate,
+              layers,
+              heads,
+              kvHeads,
+              maxPositions,
+              1e-6,
+              10000.0,
+              true,
+              true,
+              null,
+              List.of(imEnd));
       Set<Integer> eos = new LinkedHashSet<>(List.of(imEnd, endOfText));
       try (CausalLM lm = CausalLM.randomInit(c, seed, m)) {
         Checkpoint.save(dir, lm, tok, new ChatMlTemplate(), eos, dtype);

@@ -3,7 +3,6 @@ package aha.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import aha.model.CausalLM;
 import aha.model.Checkpoint;
 import aha.model.ModelConfig;
@@ -11,6 +10,7 @@ import aha.model.SafeTensors;
 import aha.model.chat.ChatMlTemplate;
 import aha.model.tokenizer.CharTokenizerJson;
 import aha.model.tokenizer.TextTokenizer;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -36,15 +36,26 @@ class ModelCommandTest {
     for (String line : expected) {
       if (line.isBlank()) continue;
       JsonNode row = json.readTree(line);
-      in.append("{\"id\": ").append(row.get("id")).append(", \"input_ids\": ")
-          .append(row.get("input_ids")).append("}\n");
+      in.append("{\"id\": ")
+          .append(row.get("id"))
+          .append(", \"input_ids\": ")
+          .append(row.get("input_ids"))
+          .append("}\n");
     }
     Files.writeString(tmp.resolve("seqs.jsonl"), in);
     Path out = tmp.resolve("out.jsonl");
     int rc =
         Main.execute(
-            "model", "score", "--checkpoint", FIXTURE.toString(), "--input",
-            tmp.resolve("seqs.jsonl").toString(), "--output", out.toString(), "--batch-size", "2");
+            "model",
+            "score",
+            "--checkpoint",
+            FIXTURE.toString(),
+            "--input",
+            tmp.resolve("seqs.jsonl").toString(),
+            "--output",
+            out.toString(),
+            "--batch-size",
+            "2");
     assertThat(rc).isZero();
     List<String> got = Files.readAllLines(out);
     assertThat(got).hasSize(5);
@@ -63,7 +74,8 @@ class ModelCommandTest {
   @Test
   void badInputIsExitTwoWithTheLineAndNoOutput(@TempDir Path tmp) throws Exception {
     Path ckpt = tinyCheckpoint(tmp);
-    Files.writeString(tmp.resolve("seqs.jsonl"), "{\"id\": 1, \"input_ids\": [1, 2]}\n{\"id\": 2}\n");
+    Files.writeString(
+        tmp.resolve("seqs.jsonl"), "{\"id\": 1, \"input_ids\": [1, 2]}\n{\"id\": 2}\n");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;
     int rc;
@@ -71,8 +83,14 @@ class ModelCommandTest {
       System.setErr(new PrintStream(err, true));
       rc =
           Main.execute(
-              "model", "score", "--checkpoint", ckpt.toString(), "--input",
-              tmp.resolve("seqs.jsonl").toString(), "--output", tmp.resolve("o.jsonl").toString());
+              "model",
+              "score",
+              "--checkpoint",
+              ckpt.toString(),
+              "--input",
+              tmp.resolve("seqs.jsonl").toString(),
+              "--output",
+              tmp.resolve("o.jsonl").toString());
     } finally {
       System.setErr(old);
     }
@@ -84,8 +102,14 @@ class ModelCommandTest {
     Files.writeString(tmp.resolve("seqs.jsonl"), "{\"id\": \"a\", \"input_ids\": [1, 999]}\n");
     assertThat(
             Main.execute(
-                "model", "score", "--checkpoint", ckpt.toString(), "--input",
-                tmp.resolve("seqs.jsonl").toString(), "--output", tmp.resolve("o.jsonl").toString()))
+                "model",
+                "score",
+                "--checkpoint",
+                ckpt.toString(),
+                "--input",
+                tmp.resolve("seqs.jsonl").toString(),
+                "--output",
+                tmp.resolve("o.jsonl").toString()))
         .isEqualTo(2);
     assertThat(tmp.resolve("o.jsonl")).doesNotExist();
   }
@@ -100,8 +124,21 @@ class ModelCommandTest {
       System.setOut(new PrintStream(out, true));
       rc =
           Main.execute(
-              "model", "generate", "--checkpoint", ckpt.toString(), "--chat", "--prompt", "1+2=",
-              "-n", "2", "--temperature", "1", "--max-new-tokens", "5", "--seed", "3");
+              "model",
+              "generate",
+              "--checkpoint",
+              ckpt.toString(),
+              "--chat",
+              "--prompt",
+              "1+2=",
+              "-n",
+              "2",
+              "--temperature",
+              "1",
+              "--max-new-tokens",
+              "5",
+              "--seed",
+              "3");
     } finally {
       System.setOut(old);
     }
@@ -114,8 +151,22 @@ class ModelCommandTest {
     Path dir = tmp.resolve("student");
     int rc =
         Main.execute(
-            "model", "init", "--output", dir.toString(), "--hidden", "32", "--layers", "2",
-            "--heads", "4", "--kv-heads", "2", "--ffn", "64", "--seed", "7");
+            "model",
+            "init",
+            "--output",
+            dir.toString(),
+            "--hidden",
+            "32",
+            "--layers",
+            "2",
+            "--heads",
+            "4",
+            "--kv-heads",
+            "2",
+            "--ffn",
+            "64",
+            "--seed",
+            "7");
     assertThat(rc).isZero();
     try (NDManager m = NDManager.newBaseManager();
         Checkpoint ckpt = Checkpoint.load(dir, m)) {
@@ -136,18 +187,42 @@ class ModelCommandTest {
     // the same seed writes the same weights
     Path again = tmp.resolve("again");
     Main.execute(
-        "model", "init", "--output", again.toString(), "--hidden", "32", "--layers", "2",
-        "--heads", "4", "--kv-heads", "2", "--ffn", "64", "--seed", "7");
+        "model",
+        "init",
+        "--output",
+        again.toString(),
+        "--hidden",
+        "32",
+        "--layers",
+        "2",
+        "--heads",
+        "4",
+        "--kv-heads",
+        "2",
+        "--ffn",
+        "64",
+        "--seed",
+        "7");
     assertThat(Files.readAllBytes(again.resolve("model.safetensors")))
         .isEqualTo(Files.readAllBytes(dir.resolve("model.safetensors")));
-    assertThat(Main.execute("model", "init", "--output", tmp.resolve("x").toString(), "--hidden", "30", "--heads", "4"))
+    assertThat(
+            Main.execute(
+                "model",
+                "init",
+                "--output",
+                tmp.resolve("x").toString(),
+                "--hidden",
+                "30",
+                "--heads",
+                "4"))
         .isEqualTo(2);
   }
 
   static Path tinyCheckpoint(Path tmp) throws Exception {
     Path dir = tmp.resolve("ckpt");
     try (NDManager m = NDManager.newBaseManager();
-        TextTokenizer tok = TextTokenizer.chars("0123456789+=", CharTokenizerJson.REASONING_TAGS, null)) {
+        TextTokenizer tok =
+            TextTokenizer.chars("0123456789+=", CharTokenizerJson.REASONING_TAGS, null)) {
       ModelConfig c = ModelConfig.qwen2(tok.vocabSize(), 16, 32, 1, 2, 1, 64, true, 0, 2);
       try (CausalLM lm = CausalLM.randomInit(c, 1, m)) {
         Checkpoint.save(dir, lm, tok, new ChatMlTemplate(), Set.of(2), SafeTensors.Dtype.F32);

@@ -3,13 +3,13 @@ package aha.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import aha.BadInputException;
 import aha.model.chat.ChatMlTemplate;
 import aha.model.chat.DeepSeekR1Template;
 import aha.model.tokenizer.CharTokenizerJson;
 import aha.model.tokenizer.TextTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
@@ -48,7 +48,8 @@ class CheckpointTest {
     Path dir = tmp.resolve("ckpt");
     try (TextTokenizer tok = tokenizer()) {
       ModelConfig c =
-          ModelConfig.qwen2(tok.vocabSize(), 32, 48, 2, 4, 2, 64, true, 0, tok.tokenId("<|im_end|>"));
+          ModelConfig.qwen2(
+              tok.vocabSize(), 32, 48, 2, 4, 2, 64, true, 0, tok.tokenId("<|im_end|>"));
       try (CausalLM lm = CausalLM.randomInit(c, 11, m)) {
         Checkpoint.save(dir, lm, tok, new ChatMlTemplate(), Set.of(2, 0), SafeTensors.Dtype.F32);
         // writing again over an existing checkpoint replaces it and leaves no temporary folder
@@ -90,20 +91,28 @@ class CheckpointTest {
   @Test
   void bf16RoundTripIsWithinBf16Precision(@TempDir Path tmp) throws Exception {
     ModelConfig c =
-        new ModelConfig("llama", 50, 32, 64, 1, 4, 4, 64, 1e-5, 500000.0, false, false, 1, List.of(2));
+        new ModelConfig(
+            "llama", 50, 32, 64, 1, 4, 4, 64, 1e-5, 500000.0, false, false, 1, List.of(2));
     try (CausalLM lm = CausalLM.randomInit(c, 3, m)) {
-      Checkpoint.save(tmp.resolve("b"), lm, null, new DeepSeekR1Template(), Set.of(), SafeTensors.Dtype.BF16);
-      assertThat(header(tmp.resolve("b/model.safetensors")).get("lm_head.weight").get("dtype").asText())
+      Checkpoint.save(
+          tmp.resolve("b"), lm, null, new DeepSeekR1Template(), Set.of(), SafeTensors.Dtype.BF16);
+      assertThat(
+              header(tmp.resolve("b/model.safetensors"))
+                  .get("lm_head.weight")
+                  .get("dtype")
+                  .asText())
           .isEqualTo("BF16");
       try (Checkpoint back = Checkpoint.load(tmp.resolve("b"), m)) {
         assertThat(back.model().config()).isEqualTo(c);
-        assertThat(back.model().parameters()).doesNotContainKey("model.layers.0.self_attn.q_proj.bias");
+        assertThat(back.model().parameters())
+            .doesNotContainKey("model.layers.0.self_attn.q_proj.bias");
         for (var e : lm.parameters().entrySet()) {
           float[] a = e.getValue().toFloatArray();
           float[] b = back.model().parameters().get(e.getKey()).toFloatArray();
           boolean anyRounded = false;
           for (int i = 0; i < a.length; i++) {
-            // bf16 keeps 8 significant bits: rounding to nearest moves a value by at most 2^-8 relative
+            // bf16 keeps 8 significant bits: rounding to nearest moves a value by at most 2^-8
+            // relative
             assertThat(Math.abs(b[i] - a[i])).isLessThanOrEqualTo(Math.abs(a[i]) * 0x1p-8f);
             anyRounded |= a[i] != b[i];
           }
@@ -122,15 +131,22 @@ class CheckpointTest {
       Map<String, NDArray> second = new LinkedHashMap<>();
       StringBuilder index = new StringBuilder("{\"metadata\": {}, \"weight_map\": {");
       for (var e : lm.parameters().entrySet()) {
-        boolean one = e.getKey().startsWith("model.layers.0") || e.getKey().startsWith("model.embed");
+        boolean one =
+            e.getKey().startsWith("model.layers.0") || e.getKey().startsWith("model.embed");
         (one ? first : second).put(e.getKey(), e.getValue());
-        index.append('"').append(e.getKey()).append("\": \"model-0000")
-            .append(one ? 1 : 2).append("-of-00002.safetensors\",");
+        index
+            .append('"')
+            .append(e.getKey())
+            .append("\": \"model-0000")
+            .append(one ? 1 : 2)
+            .append("-of-00002.safetensors\",");
       }
       index.setLength(index.length() - 1);
       index.append("}}");
-      SafeTensors.write(dir.resolve("model-00001-of-00002.safetensors"), first, SafeTensors.Dtype.F32);
-      SafeTensors.write(dir.resolve("model-00002-of-00002.safetensors"), second, SafeTensors.Dtype.F32);
+      SafeTensors.write(
+          dir.resolve("model-00001-of-00002.safetensors"), first, SafeTensors.Dtype.F32);
+      SafeTensors.write(
+          dir.resolve("model-00002-of-00002.safetensors"), second, SafeTensors.Dtype.F32);
       Files.writeString(dir.resolve("model.safetensors.index.json"), index);
       try (CausalLM back = Checkpoint.loadModel(dir, m)) {
         for (var e : lm.parameters().entrySet()) {
@@ -164,7 +180,8 @@ class CheckpointTest {
       SafeTensors.write(dir.resolve("model.safetensors"), wrong, SafeTensors.Dtype.F32);
       assertThatThrownBy(() -> Checkpoint.loadModel(dir, m))
           .isInstanceOf(BadInputException.class)
-          .hasMessageContaining("model.safetensors: tensor model.norm.weight has shape (17), expected (16)");
+          .hasMessageContaining(
+              "model.safetensors: tensor model.norm.weight has shape (17), expected (16)");
     }
     Files.writeString(dir.resolve("model.safetensors"), "not safetensors");
     assertThatThrownBy(() -> Checkpoint.loadModel(dir, m)).isInstanceOf(BadInputException.class);
@@ -179,7 +196,8 @@ class CheckpointTest {
 
   static void writeRaw(Path file, String header, short[] data) throws Exception {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(8 + h.length + 2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + h.length + 2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(h.length).put(h);
     for (short s : data) b.putShort(s);
     Files.write(file, b.array());

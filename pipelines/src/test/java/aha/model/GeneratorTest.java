@@ -109,7 +109,8 @@ class GeneratorTest {
   void eachRowStopsAtItsOwnEos() {
     Generator plain = new Generator(lm, null, Set.of());
     List<Completion> free = plain.generate(PROMPTS, SamplingParams.greedy(12));
-    // make row 0's fourth token the EOS: row 0 must stop there, other rows run on unless they meet it
+    // make row 0's fourth token the EOS: row 0 must stop there, other rows run on unless they meet
+    // it
     long eos = free.get(0).tokenIds()[3];
     Generator g = new Generator(lm, null, Set.of((int) eos));
     List<Completion> stopped = g.generate(PROMPTS, SamplingParams.greedy(12));
@@ -117,7 +118,8 @@ class GeneratorTest {
     int firstEos = 0;
     while (free.get(0).tokenIds()[firstEos] != eos) firstEos++;
     assertThat(row0.finishReason()).isEqualTo(Completion.FinishReason.STOP);
-    assertThat(row0.tokenIds()).containsExactly(Arrays.copyOf(free.get(0).tokenIds(), firstEos + 1));
+    assertThat(row0.tokenIds())
+        .containsExactly(Arrays.copyOf(free.get(0).tokenIds(), firstEos + 1));
     for (int r = 1; r < PROMPTS.size(); r++) {
       long[] f = free.get(r).tokenIds();
       int n = 0;
@@ -143,13 +145,16 @@ class GeneratorTest {
   @Test
   void llamaWithoutBiasesAlsoMatchesWithAndWithoutCache() {
     ModelConfig c =
-        new ModelConfig("llama", 40, 32, 64, 2, 4, 1, 96, 1e-5, 500000.0, true, false, 1, List.of(2));
+        new ModelConfig(
+            "llama", 40, 32, 64, 2, 4, 1, 96, 1e-5, 500000.0, true, false, 1, List.of(2));
     try (CausalLM llama = TinyModels.sharp(c, 3, manager)) {
       assertThat(llama.parameters()).doesNotContainKey("model.layers.0.self_attn.q_proj.bias");
       long[] prompt = {4, 5, 6};
       long[] cached =
-          new Generator(llama, null, Set.of()).generate(List.of(prompt), SamplingParams.greedy(12))
-              .get(0).tokenIds();
+          new Generator(llama, null, Set.of())
+              .generate(List.of(prompt), SamplingParams.greedy(12))
+              .get(0)
+              .tokenIds();
       List<Long> seq = new ArrayList<>();
       for (long t : prompt) seq.add(t);
       for (int i = 0; i < 12; i++) {
@@ -159,7 +164,8 @@ class GeneratorTest {
           seq.add((long) TokenSampler.argmax(logits.get("0, -1, :").toFloatArray()));
         }
       }
-      assertThat(cached).containsExactly(seq.subList(3, 15).stream().mapToLong(Long::longValue).toArray());
+      assertThat(cached)
+          .containsExactly(seq.subList(3, 15).stream().mapToLong(Long::longValue).toArray());
     }
   }
 

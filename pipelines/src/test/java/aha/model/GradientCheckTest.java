@@ -11,7 +11,10 @@ import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Autograd through the fused q/k/v projection, RoPE matmul and masks agrees with finite differences. */
+/**
+ * Autograd through the fused q/k/v projection, RoPE matmul and masks agrees with finite
+ * differences.
+ */
 class GradientCheckTest {
   static final long[] IDS = {3, 9, 14, 2, 7, 0, 5, 1, 8, 8, 4, 6};
   static final long[] MASK = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0};
@@ -40,12 +43,17 @@ class GradientCheckTest {
           float[] grad = p.getGradient().toFloatArray();
           // the entry with the largest gradient, and one more
           int best = 0;
-          for (int i = 1; i < grad.length; i++) if (Math.abs(grad[i]) > Math.abs(grad[best])) best = i;
+          for (int i = 1; i < grad.length; i++)
+            if (Math.abs(grad[i]) > Math.abs(grad[best])) best = i;
           assertThat(Math.abs(grad[best])).as(n).isGreaterThan(1e-4f);
           for (int i : new int[] {best, (best + grad.length / 2) % grad.length}) {
             double fd = finiteDifference(lm, m, p, i, 2e-3f); // small h: sharp weights curve fast
-            assertThat(grad[i]).as(n + "[" + i + "]").isCloseTo((float) fd, org.assertj.core.data.Offset.offset(
-                (float) (2e-2 * Math.abs(fd) + 2e-3 * Math.abs(grad[best]) + 1e-5)));
+            assertThat(grad[i])
+                .as(n + "[" + i + "]")
+                .isCloseTo(
+                    (float) fd,
+                    org.assertj.core.data.Offset.offset(
+                        (float) (2e-2 * Math.abs(fd) + 2e-3 * Math.abs(grad[best]) + 1e-5)));
           }
         }
       }
@@ -57,7 +65,9 @@ class GradientCheckTest {
     NDArray mask = m.create(MASK, new Shape(2, 6));
     // a log-prob counts when its target and the position predicting it are both real tokens
     NDArray targetMask =
-        mask.get(":, 1:").mul(mask.get(":, :-1")).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        mask.get(":, 1:")
+            .mul(mask.get(":, :-1"))
+            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
     return lm.tokenLogProbs(ids, mask).mul(targetMask).sum().neg();
   }
 

@@ -27,7 +27,19 @@ class ModelConfigTest {
     assertThat(c)
         .isEqualTo(
             new ModelConfig(
-                "llama", 1000, 64, 128, 2, 8, 2, 256, 1e-5, 500000.0, true, false, 128000,
+                "llama",
+                1000,
+                64,
+                128,
+                2,
+                8,
+                2,
+                256,
+                1e-5,
+                500000.0,
+                true,
+                false,
+                128000,
                 List.of(128001, 128008, 128009)));
     assertThat(c.headDim()).isEqualTo(8);
     c.write(dir.resolve("again.json"));
@@ -58,7 +70,8 @@ class ModelConfigTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("model_type 'gpt2' is not supported");
     Files.writeString(f, "{\"model_type\": \"qwen2\", \"hidden_size\": \"64\"}");
-    assertThatThrownBy(() -> ModelConfig.read(f)).hasMessageContaining("'hidden_size' is missing or not an integer");
+    assertThatThrownBy(() -> ModelConfig.read(f))
+        .hasMessageContaining("'hidden_size' is missing or not an integer");
     Files.writeString(f, "not json");
     assertThatThrownBy(() -> ModelConfig.read(f)).isInstanceOf(BadInputException.class);
   }

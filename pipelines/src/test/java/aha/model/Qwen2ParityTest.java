@@ -15,10 +15,13 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Log-probs and logits of the shared qwen2-tiny fixture, computed by an independent PyTorch model. */
+/**
+ * Log-probs and logits of the shared qwen2-tiny fixture, computed by an independent PyTorch model.
+ */
 @Tag("shared")
 class Qwen2ParityTest {
-  static final Path FIXTURE = Path.of(System.getProperty("aha.shared.dir"), "fixtures", "qwen2-tiny");
+  static final Path FIXTURE =
+      Path.of(System.getProperty("aha.shared.dir"), "fixtures", "qwen2-tiny");
 
   static List<JsonNode> expected() throws Exception {
     ObjectMapper json = new ObjectMapper();
@@ -54,7 +57,8 @@ class Qwen2ParityTest {
           int[] order = argsortDescending(last);
           for (int k = 0; k < 5; k++) {
             assertThat(order[k]).as(row.get("id") + " top " + k).isEqualTo(top.get(k).asInt());
-            assertThat((double) last[order[k]]).isCloseTo(topValues.get(k).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat((double) last[order[k]])
+                .isCloseTo(topValues.get(k).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
           }
         }
       }

@@ -20,7 +20,8 @@ class TrainingStepTest {
   @Tag("slow") // 1000 training steps: ~15 s with one libtorch thread on a busy 2-core machine
   void maskedLogProbsTrainAndNothingLeaksOverAThousandSteps() {
     try (NDManager m = NDManager.newBaseManager();
-        CausalLM lm = CausalLM.randomInit(ModelConfig.qwen2(12, 16, 32, 1, 2, 1, 16, true, 0, 1), 9, m)) {
+        CausalLM lm =
+            CausalLM.randomInit(ModelConfig.qwen2(12, 16, 32, 1, 2, 1, 16, true, 0, 1), 9, m)) {
       // rows: "3 4 5 6 7 8" and a right-padded "3 4 5 6" (mask 0 on the padding)
       long[] ids = {3, 4, 5, 6, 7, 8, 3, 4, 5, 6, 0, 0};
       long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};

@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * The DeepSeek-R1 (and R1-Distill) format: BOS, the system prompt (the last system message), then
  * {@code <｜User｜>content} and {@code <｜Assistant｜>answer<｜end▁of▁sentence｜>} turns, where an
- * earlier assistant turn keeps only the text after its last {@code </think>}. The generation
- * prompt is {@code <｜Assistant｜><think>\n}, as in the updated R1 template that makes the model
- * start by reasoning. Tool calls are not supported.
+ * earlier assistant turn keeps only the text after its last {@code </think>}. The generation prompt
+ * is {@code <｜Assistant｜><think>\n}, as in the updated R1 template that makes the model start by
+ * reasoning. Tool calls are not supported.
  */
 public final class DeepSeekR1Template implements ChatTemplate {
   public static final String BOS = "<｜begin▁of▁sentence｜>";
@@ -22,12 +22,20 @@ public final class DeepSeekR1Template implements ChatTemplate {
           + "{% set ns.system_prompt = message['content'] %}{% endif %}{% endfor %}"
           + "{{ bos_token }}{{ ns.system_prompt }}"
           + "{% for message in messages %}"
-          + "{% if message['role'] == 'user' %}{{ '" + USER + "' + message['content'] }}"
+          + "{% if message['role'] == 'user' %}{{ '"
+          + USER
+          + "' + message['content'] }}"
           + "{% elif message['role'] == 'assistant' %}{% set content = message['content'] %}"
           + "{% if '</think>' in content %}{% set content = content.split('</think>')|last %}{% endif %}"
-          + "{{ '" + ASSISTANT + "' + content + '" + EOS + "' }}{% endif %}"
+          + "{{ '"
+          + ASSISTANT
+          + "' + content + '"
+          + EOS
+          + "' }}{% endif %}"
           + "{% endfor %}"
-          + "{% if add_generation_prompt %}{{ '" + ASSISTANT + "<think>\\n' }}{% endif %}";
+          + "{% if add_generation_prompt %}{{ '"
+          + ASSISTANT
+          + "<think>\\n' }}{% endif %}";
 
   private final String bos;
 

@@ -64,9 +64,9 @@ public final class JinjaChatTemplate implements ChatTemplate {
   }
 
   /**
-   * Applies Jinja's whitespace control ({@code {{-}, {@code -}}}, {@code {%-}, {@code -%}}, and
-   * the same for comments) by deleting the whitespace next to such tags: Jinjava does not honour
-   * it on expressions, which leaves indentation in the output of templates like Qwen2.5's.
+   * Applies Jinja's whitespace control ({@code {{-}, {@code -}}}, {@code {%-}, {@code -%}}, and the
+   * same for comments) by deleting the whitespace next to such tags: Jinjava does not honour it on
+   * expressions, which leaves indentation in the output of templates like Qwen2.5's.
    */
   static String applyWhitespaceControl(String src) {
     return src.replaceAll("\\s*(\\{[{%#])-", "$1").replaceAll("-([}%#]\\})\\s*", "$1");
@@ -97,7 +97,8 @@ public final class JinjaChatTemplate implements ChatTemplate {
     }
     for (TemplateError err : r.getErrors()) {
       if (err.getSeverity() == TemplateError.ErrorType.FATAL) {
-        throw refusalOr(err.getException(), "the chat template does not render: " + err.getMessage());
+        throw refusalOr(
+            err.getException(), "the chat template does not render: " + err.getMessage());
       }
     }
     return r.getOutput();

@@ -45,12 +45,15 @@ public final class CharTokenizerJson {
     specials.add(UNK);
     for (String s : specials) vocab.putIfAbsent(s, vocab.size());
     for (String s : addedTokens) vocab.putIfAbsent(s, vocab.size());
-    alphabet.codePoints().forEach(cp -> vocab.putIfAbsent(new String(Character.toChars(cp)), vocab.size()));
+    alphabet
+        .codePoints()
+        .forEach(cp -> vocab.putIfAbsent(new String(Character.toChars(cp)), vocab.size()));
     return vocab;
   }
 
   /** The tokenizer.json text. */
-  public static String build(String alphabet, List<String> specialTokens, List<String> addedTokens) {
+  public static String build(
+      String alphabet, List<String> specialTokens, List<String> addedTokens) {
     Map<String, Integer> vocab = vocabulary(alphabet, specialTokens, addedTokens);
     LinkedHashSet<String> specials = new LinkedHashSet<>(specialTokens);
     specials.add(UNK);

@@ -1,7 +1,7 @@
 package aha.model.tokenizer;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import aha.BadInputException;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * A Hugging Face tokenizer ({@code tokenizer.json} run by DJL's native tokenizers) with what its
- * {@code tokenizer_config.json} says: BOS/EOS/PAD tokens and the chat template. Encoding never
- * adds special tokens by itself: chat templates write BOS where the model wants it.
+ * {@code tokenizer_config.json} says: BOS/EOS/PAD tokens and the chat template. Encoding never adds
+ * special tokens by itself: chat templates write BOS where the model wants it.
  */
 public final class TextTokenizer implements AutoCloseable {
   private static final ObjectMapper JSON =
@@ -71,7 +71,8 @@ public final class TextTokenizer implements AutoCloseable {
    * tokens are special, EOS is {@code <|im_end|>} and PAD {@code <|endoftext|>}, and {@code
    * chatTemplate} (Jinja source, may be null) goes into its tokenizer_config.json.
    */
-  public static TextTokenizer chars(String alphabet, List<String> addedTokens, String chatTemplate) {
+  public static TextTokenizer chars(
+      String alphabet, List<String> addedTokens, String chatTemplate) {
     String json = CharTokenizerJson.build(alphabet, CharTokenizerJson.CHATML_SPECIALS, addedTokens);
     ObjectNode config = JSON.createObjectNode();
     config.put("tokenizer_class", "PreTrainedTokenizerFast");
@@ -123,8 +124,8 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /**
-   * The Jinja chat template from tokenizer_config.json: a string, or the entry named "default" of
-   * a list of named templates; null when there is none.
+   * The Jinja chat template from tokenizer_config.json: a string, or the entry named "default" of a
+   * list of named templates; null when there is none.
    */
   public String chatTemplate() {
     JsonNode t = config.get("chat_template");

@@ -110,7 +110,8 @@ class ChatTemplateTest {
             + "{%- endif %}\n";
     JinjaChatTemplate t = JinjaChatTemplate.tryCreate(src, null, "<|im_end|>");
     assertThat(t).isNotNull();
-    assertThat(t.render(CONVERSATION, true)).isEqualTo(new ChatMlTemplate().render(CONVERSATION, true));
+    assertThat(t.render(CONVERSATION, true))
+        .isEqualTo(new ChatMlTemplate().render(CONVERSATION, true));
     List<ChatMessage> noSystem = List.of(ChatMessage.user("hi"));
     assertThat(t.render(noSystem, true))
         .isEqualTo(

@@ -13,7 +13,8 @@ class CharTokenizerTest {
   @Test
   void roundTripsTextWithTagsAndChatTokens(@TempDir Path dir) throws Exception {
     try (TextTokenizer t = TextTokenizer.chars(ALPHABET, CharTokenizerJson.REASONING_TAGS, null)) {
-      String text = "<|im_start|>user\n12+30=?<|im_end|>\n<think>so 42.</think> <answer>42</answer>";
+      String text =
+          "<|im_start|>user\n12+30=?<|im_end|>\n<think>so 42.</think> <answer>42</answer>";
       long[] ids = t.encode(text);
       // 3 specials + <unk> = ids 0..3, then the 4 tags 4..7, then the alphabet from 8
       assertThat(ids[0]).isEqualTo(1); // <|im_start|> is one token
@@ -23,7 +24,8 @@ class CharTokenizerTest {
       assertThat(t.vocabSize()).isEqualTo(8 + ALPHABET.length());
       assertThat(t.decode(ids, false)).isEqualTo(text);
       // special tokens are dropped, the reasoning tags stay
-      assertThat(t.decode(ids, true)).isEqualTo("user\n12+30=?\n<think>so 42.</think> <answer>42</answer>");
+      assertThat(t.decode(ids, true))
+          .isEqualTo("user\n12+30=?\n<think>so 42.</think> <answer>42</answer>");
       // every character outside the tags is one token
       long[] plain = t.encode("ab 9\n");
       assertThat(plain).hasSize(5);
@@ -33,7 +35,8 @@ class CharTokenizerTest {
 
       // written and read back through files, with the same ids
       t.save(dir, "TEMPLATE");
-      assertThat(Files.readString(dir.resolve("tokenizer_config.json"))).contains("\"chat_template\" : \"TEMPLATE\"");
+      assertThat(Files.readString(dir.resolve("tokenizer_config.json")))
+          .contains("\"chat_template\" : \"TEMPLATE\"");
       try (TextTokenizer back = TextTokenizer.load(dir)) {
         assertThat(back.encode(text)).containsExactly(ids);
         assertThat(back.chatTemplate()).isEqualTo("TEMPLATE");
@@ -46,7 +49,8 @@ class CharTokenizerTest {
   void unknownCharactersBecomeUnk() {
     try (TextTokenizer t = TextTokenizer.chars("ab", CharTokenizerJson.REASONING_TAGS, null)) {
       long[] ids = t.encode("aZb");
-      assertThat(ids).containsExactly(t.tokenId("a"), t.tokenId(CharTokenizerJson.UNK), t.tokenId("b"));
+      assertThat(ids)
+          .containsExactly(t.tokenId("a"), t.tokenId(CharTokenizerJson.UNK), t.tokenId("b"));
     }
   }
 
