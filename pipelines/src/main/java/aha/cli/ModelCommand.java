@@ -99,6 +99,9 @@ final class ModelCommand implements Runnable {
     }
 
     private void readInput(ObjectMapper json, List<JsonNode> ids, List<long[]> seqs) {
+      if (!Files.isRegularFile(input)) {
+        throw new BadInputException("Input file " + input + " does not exist");
+      }
       List<String> lines;
       try {
         lines = Files.readAllLines(input);
