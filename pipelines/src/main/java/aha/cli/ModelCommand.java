@@ -183,6 +183,9 @@ final class ModelCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @Option(names = "--stop", description = "A string that ends a completion (repeatable).")
+    List<String> stop = new ArrayList<>();
+
     @Spec CommandSpec spec;
 
     @Override
@@ -200,7 +203,7 @@ final class ModelCommand implements Runnable {
           text = ckpt.chatTemplate().render(msgs, true);
         }
         SamplingParams p =
-            new SamplingParams(temperature, topP, topK, minP, maxNewTokens, seed, List.of());
+            new SamplingParams(temperature, topP, topK, minP, maxNewTokens, seed, stop);
         Generator g = new Generator(ckpt.model(), ckpt.tokenizer(), ckpt.eosTokenIds());
         List<String> prompts = new ArrayList<>();
         for (int i = 0; i < Math.max(1, n); i++) prompts.add(text);
@@ -258,6 +261,9 @@ final class ModelCommand implements Runnable {
 
     @Option(names = "--seed", defaultValue = "0")
     long seed;
+
+    @Option(names = "--stop", description = "A string that ends a completion (repeatable).")
+    List<String> stop = new ArrayList<>();
 
     @Option(names = "--dtype", defaultValue = "F32", description = "F32 or BF16.")
     aha.model.SafeTensors.Dtype dtype;
