@@ -187,6 +187,10 @@ public final class Checkpoint implements AutoCloseable {
       Set<Integer> eosTokenIds,
       SafeTensors.Dtype dtype)
       throws IOException {
+    if (Files.exists(dir) && !replaceable(dir)) {
+      throw new BadInputException(
+          dir + " exists and is not a model folder (no config.json); refusing to replace it");
+    }
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     String base = dir.getFileName().toString();
@@ -213,6 +217,15 @@ public final class Checkpoint implements AutoCloseable {
     } catch (IOException | RuntimeException ex) {
       deleteTree(tmp);
       throw ex;
+    }
+  }
+
+  /** Only an earlier checkpoint (it has config.json) or an empty folder is ever replaced. */
+  private static boolean replaceable(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) return false;
+    if (Files.isRegularFile(dir.resolve("config.json"))) return true;
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
     }
   }
 

@@ -183,6 +183,17 @@ class CheckpointTest {
           .hasMessageContaining(
               "model.safetensors: tensor model.norm.weight has shape (17), expected (16)");
     }
+    // a folder that is not a checkpoint is never replaced
+    Path precious = dir.resolve("precious");
+    Files.createDirectories(precious);
+    Files.writeString(precious.resolve("notes.txt"), "keep");
+    try (CausalLM lm = CausalLM.randomInit(c, 5, m)) {
+      assertThatThrownBy(
+              () -> Checkpoint.save(precious, lm, null, null, Set.of(), SafeTensors.Dtype.F32))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("not a model folder");
+    }
+    assertThat(precious.resolve("notes.txt")).hasContent("keep");
     Files.writeString(dir.resolve("model.safetensors"), "not safetensors");
     assertThatThrownBy(() -> Checkpoint.loadModel(dir, m)).isInstanceOf(BadInputException.class);
   }
