@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TeachCommand.class,
       VerifyCommand.class,
       HubCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

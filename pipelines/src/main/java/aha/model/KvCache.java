@@ -1,0 +1,60 @@
+package aha.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+/**
+ * Keys and values of every layer for the tokens seen so far, shape {@code (batch, kv_heads, past,
+ * head_dim)} after RoPE. The arrays live in the cache's own manager so that a per-step {@link
+ * NDScope} can free everything else; close the cache when the generation ends.
+ */
+public final class KvCache implements AutoCloseable {
+  private final NDManager manager;
+  private final NDArray[] keys;
+  private final NDArray[] values;
+  private int length;
+
+  public KvCache(int layers, NDManager parent) {
+    this.manager = parent.newSubManager();
+    this.keys = new NDArray[layers];
+    this.values = new NDArray[layers];
+  }
+
+  /** Number of positions already cached (the same for every row: rows are padded together). */
+  public int length() {
+    return length;
+  }
+
+  NDArray keys(int layer) {
+    return keys[layer];
+  }
+
+  NDArray values(int layer) {
+    return values[layer];
+  }
+
+  /**
+   * Replaces a layer's arrays with ones that include the new positions. The new arrays are taken
+   * out of the caller's scope and kept here; the old ones are freed.
+   */
+  void update(int layer, NDArray k, NDArray v) {
+    NDScope.unregister(k, v);
+    k.attach(manager);
+    v.attach(manager);
+    if (keys[layer] != null) {
+      keys[layer].close();
+      values[layer].close();
+    }
+    keys[layer] = k;
+    values[layer] = v;
+    if (layer == keys.length - 1) {
+      length = (int) k.getShape().get(2);
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
