@@ -8,6 +8,7 @@ MVN := mvn -B -ntp
 # DJL must never reach the network; Spark stays on loopback.
 export OPT_OUT_TRACKING := true
 export SPARK_LOCAL_IP := 127.0.0.1
+export OMP_WAIT_POLICY := PASSIVE
 
 STAGES := prepare generate filter sft grpo eval report publish
 DUCKDB := .tools/duckdb/node_modules/@duckdb/node-api/package.json
