@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,11 +47,16 @@ class CliTest {
   }
 
   @Test
-  void theShippedRecipesAreValid() {
+  void theShippedRecipesAreValid() throws Exception {
     Path recipes = Path.of(System.getProperty("aha.repo.dir", "..")).resolve("recipes");
-    for (String f : new String[] {"countdown-tiny.yaml"}) {
-      Outcome o = cli("validate", recipes.resolve(f).toString());
-      assertThat(o.code()).as(o.err()).isZero();
+    List<Path> files;
+    try (var s = Files.list(recipes)) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(files).extracting(p -> p.getFileName().toString()).contains("countdown-tiny.yaml", "r1-distill-math.yaml");
+    for (Path f : files) {
+      Outcome o = cli("validate", f.toString());
+      assertThat(o.code()).as(f + ": " + o.err()).isZero();
     }
   }
 

@@ -37,6 +37,9 @@ class RecipeLoaderTest {
     assertThat(c.style()).isEqualTo("long");
   }
 
+  private static final String GEN = "name: t\nseed: 1\nstages:\n  - type: prepare\n    source: {generator: linear, count: 5}\n"
+      + "  - type: generate\n    teacher: {kind: local}\n    num_generations: 2\n";
+
   /** A malformed recipe and the fragments its one-sentence message must contain. */
   static Stream<Arguments> malformed() {
     return Stream.of(
@@ -89,6 +92,16 @@ class RecipeLoaderTest {
             List.of("bad.yaml:1:", "name must be a folder name")),
         Arguments.of("min above max", "name: t\nseed: 1\nstages:\n  - type: prepare\n    source: {generator: countdown, count: 5, min_number: 20, max_number: 10}\n",
             List.of("stages[0].source.max_number must be at least min_number (20), got 10")),
+        Arguments.of("generate without temperature", GEN + "    sampling: {top_p: 0.9}\n",
+            List.of("bad.yaml:9:5:", "stages[1].sampling.temperature is required")),
+        Arguments.of("local teacher with a base_url", GEN.replace("{kind: local}", "{kind: local, base_url: \"http://x\"}") + "    sampling: {temperature: 0.6}\n",
+            List.of("bad.yaml:7:", "stages[1].teacher.base_url is set by the stage for kind: local")),
+        Arguments.of("openai teacher without model", GEN.replace("{kind: local}", "{kind: openai, base_url: \"https://api.deepseek.com/v1\"}") + "    sampling: {temperature: 0.6}\n",
+            List.of("stages[1].teacher.model is required")),
+        Arguments.of("api key value instead of a variable name", GEN.replace("{kind: local}", "{kind: openai, base_url: \"http://h/v1\", model: m, api_key_env: \"sk-123 abc\"}") + "    sampling: {temperature: 0.6}\n",
+            List.of("stages[1].teacher.api_key_env must name an environment variable")),
+        Arguments.of("generate reading a split prepare does not write", GEN.replace("type: generate", "type: generate\n    from: prepare.test") + "    sampling: {temperature: 0.6}\n",
+            List.of("stages[1].from refers to split 'test' of stage 'prepare', which writes [train, eval]")),
         Arguments.of("secret value in a recipe key is not a key", "name: t\nseed: 1\napi_key: sk-123\nstages: []\n",
             List.of("bad.yaml:3:1:", "api_key is not a known key")));
   }
