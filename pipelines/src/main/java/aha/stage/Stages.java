@@ -4,6 +4,8 @@ import aha.generate.GenerateSpec;
 import aha.generate.GenerateStage;
 import aha.prepare.PrepareSpec;
 import aha.prepare.PrepareStage;
+import aha.publish.PublishSpec;
+import aha.publish.PublishStage;
 import aha.recipe.StageSpec;
 import java.util.Map;
 
@@ -11,7 +13,8 @@ import java.util.Map;
 final class Stages {
   private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
       PrepareSpec.class, new PrepareStage(),
-      GenerateSpec.class, new GenerateStage());
+      GenerateSpec.class, new GenerateStage(),
+      PublishSpec.class, new PublishStage());
 
   private Stages() {}
 
