@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       HubCommand.class,
       ModelCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -23,7 +23,7 @@ import java.util.Random;
  * <p>Tokens are counted as characters / 4, rounded up (no tokenizer is involved; the counts are for
  * budgeting and the {@code length} finish reason).
  */
-public final class LocalTeacher {
+public final class LocalTeacher implements ChatBackend {
   public static final String MODEL = "aha-local-teacher";
 
   /**
@@ -84,7 +84,13 @@ public final class LocalTeacher {
     return options;
   }
 
+  @Override
+  public String model() {
+    return MODEL;
+  }
+
   /** The {@code n} completions of one request. */
+  @Override
   public List<Completion> complete(ChatRequest request) {
     List<Completion> out = new ArrayList<>();
     for (int i = 0; i < request.n(); i++) out.add(completeOne(request, i));

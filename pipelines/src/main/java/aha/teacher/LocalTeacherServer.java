@@ -71,7 +71,7 @@ public final class LocalTeacherServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final LocalTeacher teacher;
+  private final ChatBackend teacher;
   private final Faults faults;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -81,7 +81,7 @@ public final class LocalTeacherServer implements AutoCloseable {
   private final Map<String, AtomicLong> faultCounts = new ConcurrentHashMap<>();
 
   private LocalTeacherServer(
-      HttpServer server, ExecutorService executor, LocalTeacher teacher, Faults faults) {
+      HttpServer server, ExecutorService executor, ChatBackend teacher, Faults faults) {
     this.server = server;
     this.executor = executor;
     this.teacher = teacher;
@@ -89,7 +89,7 @@ public final class LocalTeacherServer implements AutoCloseable {
   }
 
   /** Starts a server; {@code port} 0 picks a free one. */
-  public static LocalTeacherServer start(String host, int port, LocalTeacher teacher, Faults faults)
+  public static LocalTeacherServer start(String host, int port, ChatBackend teacher, Faults faults)
       throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 1024);
     ExecutorService executor =
@@ -111,7 +111,7 @@ public final class LocalTeacherServer implements AutoCloseable {
   }
 
   /** A fault-free server on 127.0.0.1 and a free port. */
-  public static LocalTeacherServer start(LocalTeacher teacher) throws IOException {
+  public static LocalTeacherServer start(ChatBackend teacher) throws IOException {
     return start("127.0.0.1", 0, teacher, Faults.NONE);
   }
 
@@ -162,7 +162,7 @@ public final class LocalTeacherServer implements AutoCloseable {
     ObjectNode root = ChatCodec.JSON.createObjectNode().put("object", "list");
     root.putArray("data")
         .addObject()
-        .put("id", LocalTeacher.MODEL)
+        .put("id", teacher.model())
         .put("object", "model")
         .put("created", 0)
         .put("owned_by", "aha");
