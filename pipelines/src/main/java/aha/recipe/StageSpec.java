@@ -1,5 +1,6 @@
 package aha.recipe;
 
+import aha.filter.FilterSpec;
 import aha.prepare.PrepareSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -10,7 +11,10 @@ import java.util.List;
  * type keeps its spec record next to its implementation (e.g. {@code aha.prepare.PrepareSpec}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare")})
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
+  @JsonSubTypes.Type(value = FilterSpec.class, name = "filter")
+})
 public interface StageSpec {
   /** The {@code type} key. */
   String type();

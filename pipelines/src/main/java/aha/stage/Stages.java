@@ -1,5 +1,7 @@
 package aha.stage;
 
+import aha.filter.FilterSpec;
+import aha.filter.FilterStage;
 import aha.prepare.PrepareSpec;
 import aha.prepare.PrepareStage;
 import aha.recipe.StageSpec;
@@ -7,7 +9,9 @@ import java.util.Map;
 
 /** Which implementation runs each spec type. */
 final class Stages {
-  private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(PrepareSpec.class, new PrepareStage());
+  private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
+      PrepareSpec.class, new PrepareStage(),
+      FilterSpec.class, new FilterStage());
 
   private Stages() {}
 
