@@ -13,13 +13,28 @@ import java.util.Map;
 public final class Scripts {
   private Scripts() {}
 
-  /** Letters per script group. */
+  /**
+   * Letters per script group. Markup carries no language, so tags ({@code <think>}) and LaTeX
+   * commands ({@code \\frac}) are skipped, and so are single Latin (or other alphabetic) letters
+   * standing alone, which are variables in math text ("设 x = 2"). CJK characters always count.
+   */
   public static Map<UnicodeScript, Integer> letters(String text) {
+    String plain = text.replaceAll("<[^<>\\s]{1,20}>", " ").replaceAll("\\\\[A-Za-z]+", " ");
     Map<UnicodeScript, Integer> out = new EnumMap<>(UnicodeScript.class);
-    text.codePoints().filter(Character::isLetter).forEach(cp -> {
-      UnicodeScript s = group(UnicodeScript.of(cp));
-      if (s != null) out.merge(s, 1, Integer::sum);
-    });
+    UnicodeScript runScript = null;
+    int runLength = 0;
+    for (int i = 0; i <= plain.length(); ) {
+      int cp = i < plain.length() ? plain.codePointAt(i) : ' ';
+      i += i < plain.length() ? Character.charCount(cp) : 1;
+      UnicodeScript s = Character.isLetter(cp) ? group(UnicodeScript.of(cp)) : null;
+      if (s != null && s == runScript) {
+        runLength++;
+        continue;
+      }
+      if (runScript != null && (runLength >= 2 || runScript == UnicodeScript.HAN)) out.merge(runScript, runLength, Integer::sum);
+      runScript = s;
+      runLength = s == null ? 0 : 1;
+    }
     return out;
   }
 
