@@ -145,6 +145,12 @@ public final class FilterStage implements Stage<FilterSpec> {
       prompts.apply("WritePrompts", WriteSplit.of(data, FilterSpec.PROMPTS, 1, Problem.SCHEMA, Problem::toAvro));
     }
     ctx.run(p);
+    Path summary = ctx.dir().resolve("summary.md");
+    try {
+      java.nio.file.Files.writeString(summary, FilterSummary.markdown(spec, ctx.countersSoFar()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + summary, e);
+    }
   }
 
   static int bucket(String problemId) {
@@ -228,9 +234,12 @@ public final class FilterStage implements Stage<FilterSpec> {
     private final Counter problemsKept = Metrics.counter(NS, "filter.problems_kept");
     private final Counter prompts = Metrics.counter(NS, "filter.prompts");
 
+    private final TokenCounter tokens;
+
     DecideFn(ProblemGroup group, AnswerCheck answers) {
       this.group = group;
       this.answers = answers;
+      this.tokens = group.checks().tokens();
     }
 
     @ProcessElement
@@ -253,7 +262,10 @@ public final class FilterStage implements Stage<FilterSpec> {
         kept.inc(o.kept().size());
         rejected.inc(o.rejected().size());
         if (!o.kept().isEmpty()) problemsKept.inc();
-        for (Completion c : o.kept()) out.get(KEPT).output(SftExample.of(c));
+        for (Completion c : o.kept()) {
+          Metrics.counter(NS, FilterSummary.tokenBin(tokens.count(c.assistantText()))).inc();
+          out.get(KEPT).output(SftExample.of(c));
+        }
         for (ProblemGroup.Rejection r : o.rejected()) {
           Metrics.counter(NS, r.reason().counter()).inc();
           out.get(REJECTED).output(new RejectedRow(r.completion(), r.reason(), r.detail()));

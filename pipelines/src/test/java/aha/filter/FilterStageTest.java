@@ -152,6 +152,35 @@ class FilterStageTest {
         .containsEntry("filter.pass_rate.0.0", 1L).containsEntry("filter.pass_rate.0.5", 1L)
         .containsEntry("filter.pass_rate.0.6", 1L).containsEntry("filter.pass_rate.0.7", 1L)
         .containsEntry("filter.pass_rate.undecided", 4L);
+    // the four kept traces have 42..46 words
+    assertThat(c).containsEntry("filter.kept_tokens.le_0000064", 4L);
+
+    String summary = Files.readString(out.resolve("summary.md"));
+    assertThat(summary).contains("18 generations of 8 problems in; 4 kept (22.2%) from 3 problems, 14 rejected")
+        .contains("| incorrect | 5 | 27.8% |").contains("| 0.5 | 1 |").contains("| <= 64 | 4 |")
+        .contains("| prepare.eval | 2 | 1 |");
+  }
+
+  @Test
+  void sparkRunnerGivesTheSameRowsAndCounters() throws Exception {
+    Map<String, Object> direct = outputs(Runner.DIRECT, tmp.resolve("03-filter-direct"));
+    Map<String, Object> spark = outputs(Runner.SPARK, tmp.resolve("03-filter-spark"));
+    assertThat(spark).isEqualTo(direct);
+    assertThat((List<?>) direct.get("train")).hasSize(4);
+  }
+
+  /** Sorted rows of every split and the counters, for comparing runners. */
+  static Map<String, Object> outputs(Runner runner, Path out) throws Exception {
+    Files.createDirectories(out.resolve("data"));
+    StageRunner.Options options = new StageRunner.Options(runner, null, false, null, null, false);
+    StageContext ctx = StageContext.standalone("filter", out, 42, Map.of("generate", generate, "prepare", prepare), options);
+    new FilterStage((Verifiers) name -> new ExactAnswers(), null).run(spec(List.of("prepare.eval", leakFile.toString())), ctx);
+    Map<String, Object> m = new TreeMap<>();
+    for (String split : List.of("train", "rejected", "prompts")) {
+      m.put(split, ParquetFiles.readAll(ParquetFiles.split(out.resolve("data"), split), GenericRecord::toString).stream().sorted().toList());
+    }
+    m.put("counters", new TreeMap<>(ctx.countersSoFar()));
+    return m;
   }
 
   @Test
