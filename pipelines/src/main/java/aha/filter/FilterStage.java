@@ -26,6 +26,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -38,6 +39,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -101,7 +103,6 @@ public final class FilterStage implements Stage<FilterSpec> {
 
     Pipeline p = ctx.newPipeline();
     KvCoder<Integer, Completion> rowCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Completion.class));
-    KvCoder<Integer, Flagged> flagCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Flagged.class));
     PCollection<KV<Integer, Completion>> rows = p
         .apply("ReadCompletions", ParquetIO.parseGenericRecords(Completion::fromAvro)
             .from(inputData.resolve("train-*.parquet").toString())
@@ -109,27 +110,7 @@ public final class FilterStage implements Stage<FilterSpec> {
         .apply("BucketByProblem", WithKeys.of((SerializableFunction<Completion, Integer>) c -> bucket(c.problem().id()))
             .withKeyType(TypeDescriptors.integers()))
         .setCoder(rowCoder);
-    PCollection<Problem> problems = rows
-        .apply("GroupForProblems", GroupByKey.create())
-        .apply("Problems", ParDo.of(new ProblemsFn()))
-        .setCoder(SerializableCoder.of(Problem.class));
-
-    List<PCollection<KV<Integer, Flagged>>> flags = new ArrayList<>();
-    if (index != null && !index.isEmpty()) {
-      flags.add(problems.apply("Decontaminate", ParDo.of(new DecontaminateFn(index))).setCoder(flagCoder));
-    }
-    if (spec.dedupe().problems()) {
-      Double near = spec.dedupe().nearThreshold();
-      flags.add(problems
-          .apply("BlockKeys", ParDo.of(new BlockKeysFn(near != null)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Blocked.class)))
-          .apply("GroupBlocks", GroupByKey.create())
-          .apply("FindDuplicates", ParDo.of(new FindDuplicatesFn(near)))
-          .setCoder(flagCoder));
-    }
-    PCollection<KV<Integer, Flagged>> allFlags = flags.isEmpty()
-        ? p.apply("NoFlags", Create.empty(flagCoder))
-        : PCollectionList.of(flags).apply("FlattenFlags", Flatten.pCollections()).setCoder(flagCoder);
+    PCollection<KV<Integer, Flagged>> allFlags = problemFlags(p, rows, spec, index);
 
     PCollectionTuple out = KeyedPCollectionTuple.of(ROWS, rows).and(FLAGS, allFlags)
         .apply("JoinFlags", CoGroupByKey.create())
@@ -153,16 +134,48 @@ public final class FilterStage implements Stage<FilterSpec> {
     }
   }
 
+  /** Problem-level rejections (contaminated, duplicate, near-duplicate), keyed by problem bucket. */
+  private static PCollection<KV<Integer, Flagged>> problemFlags(
+      Pipeline p, PCollection<KV<Integer, Completion>> rows, FilterSpec spec, Contamination index) {
+    KvCoder<Integer, Flagged> flagCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Flagged.class));
+    // only the problems travel to the problem-level steps, not the (long) traces
+    PCollection<Problem> problems = rows
+        .apply("ProblemOfRow", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(Problem.class)))
+            .via((KV<Integer, Completion> kv) -> KV.of(kv.getKey(), kv.getValue().problem())))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Problem.class)))
+        .apply("GroupForProblems", GroupByKey.create())
+        .apply("Problems", ParDo.of(new ProblemsFn()))
+        .setCoder(SerializableCoder.of(Problem.class));
+
+    List<PCollection<KV<Integer, Flagged>>> flags = new ArrayList<>();
+    if (index != null && !index.isEmpty()) {
+      flags.add(problems.apply("Decontaminate", ParDo.of(new DecontaminateFn(index))).setCoder(flagCoder));
+    }
+    if (spec.dedupe().problems()) {
+      Double near = spec.dedupe().nearThreshold();
+      flags.add(problems
+          .apply("BlockKeys", ParDo.of(new BlockKeysFn(near != null)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Blocked.class)))
+          .apply("GroupBlocks", GroupByKey.create())
+          .apply("FindDuplicates", ParDo.of(new FindDuplicatesFn(near)))
+          .setCoder(flagCoder));
+    }
+    return flags.isEmpty()
+        ? p.apply("NoFlags", Create.empty(flagCoder))
+        : PCollectionList.of(flags).apply("FlattenFlags", Flatten.pCollections()).setCoder(flagCoder);
+
+  }
+
   static int bucket(String problemId) {
     return Math.floorMod(problemId.hashCode(), BUCKETS);
   }
 
   /** One problem per id, from its completions. */
-  static final class ProblemsFn extends DoFn<KV<Integer, Iterable<Completion>>, Problem> {
+  static final class ProblemsFn extends DoFn<KV<Integer, Iterable<Problem>>, Problem> {
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Completion>> bucket, OutputReceiver<Problem> out) {
+    public void process(@Element KV<Integer, Iterable<Problem>> bucket, OutputReceiver<Problem> out) {
       Map<String, Problem> byId = new TreeMap<>();
-      for (Completion c : bucket.getValue()) byId.putIfAbsent(c.problem().id(), c.problem());
+      for (Problem p : bucket.getValue()) byId.putIfAbsent(p.id(), p);
       byId.values().forEach(out::output);
     }
   }
