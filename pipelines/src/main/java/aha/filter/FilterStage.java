@@ -53,11 +53,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * JoinFlags (completions and flags by problem bucket) -> Decide (ProblemGroup) -> Write*
  * </pre>
  *
- * Work is grouped into {@link #BUCKETS} buckets of problems rather than one group per problem (the
- * DirectRunner runs one bundle per key, which is very slow for many small groups).
+ * Work is grouped into buckets of problems rather than one group per problem (the DirectRunner
+ * runs one bundle per key, which is very slow for many small groups): at least {@link
+ * #MIN_BUCKETS}, more on large inputs so that one bucket's traces fit in a worker's memory.
  */
 public final class FilterStage implements Stage<FilterSpec> {
-  static final int BUCKETS = 64;
+  static final int MIN_BUCKETS = 64;
+  /** Generations per bucket on large inputs: a bucket's rows are held in memory by one worker. */
+  static final int ROWS_PER_BUCKET = 4096;
   static final String NS = StageContext.COUNTERS;
 
   private static final TupleTag<Completion> ROWS = new TupleTag<>() {};
@@ -101,16 +104,18 @@ public final class FilterStage implements Stage<FilterSpec> {
     boolean checkCompletions = index != null && spec.decontaminate().completions();
     ProblemGroup group = spec.problemGroup(spec.traceChecks(tokens, checkCompletions ? index : null));
 
+    long inputRows = files.stream().mapToLong(ParquetFiles::rowCount).sum();
+    int buckets = buckets(inputRows);
     Pipeline p = ctx.newPipeline();
     KvCoder<Integer, Completion> rowCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Completion.class));
     PCollection<KV<Integer, Completion>> rows = p
         .apply("ReadCompletions", ParquetIO.parseGenericRecords(Completion::fromAvro)
             .from(inputData.resolve("train-*.parquet").toString())
             .withCoder(SerializableCoder.of(Completion.class)))
-        .apply("BucketByProblem", WithKeys.of((SerializableFunction<Completion, Integer>) c -> bucket(c.problem().id()))
+        .apply("BucketByProblem", WithKeys.of((SerializableFunction<Completion, Integer>) c -> bucket(c.problem().id(), buckets))
             .withKeyType(TypeDescriptors.integers()))
         .setCoder(rowCoder);
-    PCollection<KV<Integer, Flagged>> allFlags = problemFlags(p, rows, spec, index);
+    PCollection<KV<Integer, Flagged>> allFlags = problemFlags(p, rows, spec, index, buckets);
 
     PCollectionTuple out = KeyedPCollectionTuple.of(ROWS, rows).and(FLAGS, allFlags)
         .apply("JoinFlags", CoGroupByKey.create())
@@ -136,7 +141,7 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   /** Problem-level rejections (contaminated, duplicate, near-duplicate), keyed by problem bucket. */
   private static PCollection<KV<Integer, Flagged>> problemFlags(
-      Pipeline p, PCollection<KV<Integer, Completion>> rows, FilterSpec spec, Contamination index) {
+      Pipeline p, PCollection<KV<Integer, Completion>> rows, FilterSpec spec, Contamination index, int buckets) {
     KvCoder<Integer, Flagged> flagCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Flagged.class));
     // only the problems travel to the problem-level steps, not the (long) traces
     PCollection<Problem> problems = rows
@@ -149,15 +154,15 @@ public final class FilterStage implements Stage<FilterSpec> {
 
     List<PCollection<KV<Integer, Flagged>>> flags = new ArrayList<>();
     if (index != null && !index.isEmpty()) {
-      flags.add(problems.apply("Decontaminate", ParDo.of(new DecontaminateFn(index))).setCoder(flagCoder));
+      flags.add(problems.apply("Decontaminate", ParDo.of(new DecontaminateFn(index, buckets))).setCoder(flagCoder));
     }
     if (spec.dedupe().problems()) {
       Double near = spec.dedupe().nearThreshold();
       flags.add(problems
-          .apply("BlockKeys", ParDo.of(new BlockKeysFn(near != null)))
+          .apply("BlockKeys", ParDo.of(new BlockKeysFn(near != null, buckets)))
           .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Blocked.class)))
           .apply("GroupBlocks", GroupByKey.create())
-          .apply("FindDuplicates", ParDo.of(new FindDuplicatesFn(near)))
+          .apply("FindDuplicates", ParDo.of(new FindDuplicatesFn(near, buckets)))
           .setCoder(flagCoder));
     }
     return flags.isEmpty()
@@ -166,8 +171,12 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   }
 
-  static int bucket(String problemId) {
-    return Math.floorMod(problemId.hashCode(), BUCKETS);
+  static int bucket(String key, int buckets) {
+    return Math.floorMod(key.hashCode(), buckets);
+  }
+
+  static int buckets(long inputRows) {
+    return (int) Math.min(1 << 16, Math.max(MIN_BUCKETS, inputRows / ROWS_PER_BUCKET));
   }
 
   /** One problem per id, from its completions. */
@@ -182,9 +191,11 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   static final class DecontaminateFn extends DoFn<Problem, KV<Integer, Flagged>> {
     private final Contamination index;
+    private final int buckets;
 
-    DecontaminateFn(Contamination index) {
+    DecontaminateFn(Contamination index, int buckets) {
       this.index = index;
+      this.buckets = buckets;
     }
 
     @ProcessElement
@@ -194,7 +205,7 @@ public final class FilterStage implements Stage<FilterSpec> {
       // counted per problem and set, so the manifest says how much each eval set overlapped
       for (String set : sets) Metrics.counter(NS, "filter.contaminated." + set).inc();
       var flag = new ProblemGroup.ProblemFlag(Reason.CONTAMINATED, String.join(",", sets));
-      out.output(KV.of(bucket(problem.id()), new Flagged(problem.id(), flag)));
+      out.output(KV.of(bucket(problem.id(), buckets), new Flagged(problem.id(), flag)));
     }
   }
 
@@ -203,23 +214,27 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   static final class BlockKeysFn extends DoFn<Problem, KV<Integer, Blocked>> {
     private final boolean near;
+    private final int buckets;
 
-    BlockKeysFn(boolean near) {
+    BlockKeysFn(boolean near, int buckets) {
       this.near = near;
+      this.buckets = buckets;
     }
 
     @ProcessElement
     public void process(@Element Problem problem, OutputReceiver<KV<Integer, Blocked>> out) {
       Duplicates.Item item = ProblemKeys.problem(problem);
-      for (String key : Duplicates.blockKeys(item, near)) out.output(KV.of(bucket(key), new Blocked(key, item)));
+      for (String key : Duplicates.blockKeys(item, near)) out.output(KV.of(bucket(key, buckets), new Blocked(key, item)));
     }
   }
 
   static final class FindDuplicatesFn extends DoFn<KV<Integer, Iterable<Blocked>>, KV<Integer, Flagged>> {
     private final Double near;
+    private final int buckets;
 
-    FindDuplicatesFn(Double near) {
+    FindDuplicatesFn(Double near, int buckets) {
       this.near = near;
+      this.buckets = buckets;
     }
 
     @ProcessElement
@@ -230,7 +245,7 @@ public final class FilterStage implements Stage<FilterSpec> {
         if (block.size() < 2) continue;
         for (Duplicates.Flag f : Duplicates.flag(block, near, Reason.DUPLICATE_PROBLEM, Reason.NEAR_DUPLICATE_PROBLEM)) {
           var flag = new ProblemGroup.ProblemFlag(f.reason(), "duplicate of " + f.of());
-          out.output(KV.of(bucket(f.id()), new Flagged(f.id(), flag)));
+          out.output(KV.of(bucket(f.id(), buckets), new Flagged(f.id(), flag)));
         }
       }
     }
