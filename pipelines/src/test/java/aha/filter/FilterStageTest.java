@@ -194,6 +194,29 @@ class FilterStageTest {
   }
 
   @Test
+  void theRunnerFindsTheFilterStageAndLeavesNoFolderWhenItFails() throws Exception {
+    // until the lead wires aha.verify into Verifiers.BUILT_IN, a recipe's filter stage stops before reading
+    Path recipeFile = tmp.resolve("r.yaml");
+    Files.writeString(recipeFile, """
+        name: r
+        seed: 3
+        stages:
+          - type: prepare
+            name: generate
+            source: {generator: countdown, count: 20}
+          - type: filter
+            verifier: countdown
+        """);
+    var recipe = aha.recipe.RecipeLoader.load(recipeFile);
+    var options = new StageRunner.Options(Runner.DIRECT, null, false, null, tmp.resolve("runs"), false);
+    assertThatThrownBy(() -> new StageRunner(options, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run(recipe, recipeFile))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'countdown' verifier is not wired");
+    try (var names = Files.list(tmp.resolve("runs/r"))) {
+      assertThat(names.map(f -> f.getFileName().toString()).sorted()).containsExactly("01-generate");
+    }
+  }
+
+  @Test
   void unwiredVerifierFailsBeforeReading() throws Exception {
     StageContext ctx = context(tmp.resolve("03-filter-unwired"));
     assertThatThrownBy(() -> new FilterStage().run(spec(List.of("prepare.eval")), ctx))
