@@ -1,6 +1,7 @@
 package aha.filter;
 
 import aha.BadInputException;
+import aha.dataset.AvroRowCoder;
 import aha.dataset.Completion;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
@@ -69,6 +70,8 @@ public final class FilterStage implements Stage<FilterSpec> {
   static final TupleTag<RejectedRow> REJECTED = new TupleTag<>() {};
   static final TupleTag<Problem> PROMPTS = new TupleTag<>() {};
 
+  private static final AvroRowCoder<Problem> PROBLEM_CODER = AvroRowCoder.of(Problem.SCHEMA, Problem::toAvro, Problem::fromAvro);
+
   private final Verifiers verifiers;
   private final TokenCounter tokenizer;
 
@@ -107,11 +110,12 @@ public final class FilterStage implements Stage<FilterSpec> {
     long inputRows = files.stream().mapToLong(ParquetFiles::rowCount).sum();
     int buckets = buckets(inputRows);
     Pipeline p = ctx.newPipeline();
-    KvCoder<Integer, Completion> rowCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Completion.class));
+    AvroRowCoder<Completion> completionCoder = AvroRowCoder.of(Completion.SCHEMA, Completion::toAvro, Completion::fromAvro);
+    KvCoder<Integer, Completion> rowCoder = KvCoder.of(VarIntCoder.of(), completionCoder);
     PCollection<KV<Integer, Completion>> rows = p
         .apply("ReadCompletions", ParquetIO.parseGenericRecords(Completion::fromAvro)
             .from(inputData.resolve("train-*.parquet").toString())
-            .withCoder(SerializableCoder.of(Completion.class)))
+            .withCoder(completionCoder))
         .apply("BucketByProblem", WithKeys.of((SerializableFunction<Completion, Integer>) c -> bucket(c.problem().id(), buckets))
             .withKeyType(TypeDescriptors.integers()))
         .setCoder(rowCoder);
@@ -122,11 +126,11 @@ public final class FilterStage implements Stage<FilterSpec> {
         .apply("Decide", ParDo.of(new DecideFn(group, answers))
             .withOutputTags(KEPT, TupleTagList.of(REJECTED).and(PROMPTS)));
     String data = ctx.dataDir().toString();
-    out.get(KEPT).setCoder(SerializableCoder.of(SftExample.class))
+    out.get(KEPT).setCoder(AvroRowCoder.of(SftExample.SCHEMA, SftExample::toAvro, SftExample::fromAvro))
         .apply("WriteTrain", WriteSplit.of(data, FilterSpec.TRAIN, spec.shards(), SftExample.SCHEMA, SftExample::toAvro));
-    out.get(REJECTED).setCoder(SerializableCoder.of(RejectedRow.class))
+    out.get(REJECTED).setCoder(AvroRowCoder.of(RejectedRow.SCHEMA, RejectedRow::toAvro, RejectedRow::fromAvro))
         .apply("WriteRejected", WriteSplit.of(data, FilterSpec.REJECTED, 1, RejectedRow.SCHEMA, RejectedRow::toAvro));
-    PCollection<Problem> prompts = out.get(PROMPTS).setCoder(SerializableCoder.of(Problem.class));
+    PCollection<Problem> prompts = out.get(PROMPTS).setCoder(PROBLEM_CODER);
     if (spec.passRate() != null) {
       prompts.apply("WritePrompts", WriteSplit.of(data, FilterSpec.PROMPTS, 1, Problem.SCHEMA, Problem::toAvro));
     }
@@ -147,10 +151,10 @@ public final class FilterStage implements Stage<FilterSpec> {
     PCollection<Problem> problems = rows
         .apply("ProblemOfRow", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(Problem.class)))
             .via((KV<Integer, Completion> kv) -> KV.of(kv.getKey(), kv.getValue().problem())))
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Problem.class)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), PROBLEM_CODER))
         .apply("GroupForProblems", GroupByKey.create())
         .apply("Problems", ParDo.of(new ProblemsFn()))
-        .setCoder(SerializableCoder.of(Problem.class));
+        .setCoder(PROBLEM_CODER);
 
     List<PCollection<KV<Integer, Flagged>>> flags = new ArrayList<>();
     if (index != null && !index.isEmpty()) {
