@@ -62,7 +62,8 @@ public record Completion(
     return "<think>\n" + reasoning + "\n</think>\n" + content;
   }
 
-  static final Schema MESSAGE =
+  /** Avro schema of one chat message, {@code struct<role, content>}. */
+  public static final Schema MESSAGE =
       SchemaBuilder.record("Message").namespace("aha").fields()
           .requiredString("role").requiredString("content").endRecord();
 

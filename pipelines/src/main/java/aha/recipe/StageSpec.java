@@ -1,6 +1,7 @@
 package aha.recipe;
 
 import aha.generate.GenerateSpec;
+import aha.filter.FilterSpec;
 import aha.prepare.PrepareSpec;
 import aha.publish.PublishSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -15,6 +16,7 @@ import java.util.List;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
   @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
+  @JsonSubTypes.Type(value = FilterSpec.class, name = "filter"),
   @JsonSubTypes.Type(value = PublishSpec.class, name = "publish")
 })
 public interface StageSpec {

@@ -33,6 +33,20 @@ public final class StageContext {
     this.options = options;
   }
 
+  /**
+   * A context for running one stage outside {@link StageRunner}, e.g. a test that calls a stage
+   * with hand-made input folders: {@code inputs} maps stage names to finished folders. The caller
+   * reads the counters from {@link #countersSoFar()}; no manifest is written.
+   */
+  public static StageContext standalone(String label, Path dir, long seed, Map<String, Path> inputs, StageRunner.Options options) {
+    return new StageContext(label, dir, seed, inputs, options);
+  }
+
+  /** The counters added so far (a copy). */
+  public Map<String, Long> countersSoFar() {
+    return Map.copyOf(counters);
+  }
+
   /** The stage's (temporary) output folder, absolute. */
   public Path dir() {
     return dir;

@@ -2,6 +2,8 @@ package aha.stage;
 
 import aha.generate.GenerateSpec;
 import aha.generate.GenerateStage;
+import aha.filter.FilterSpec;
+import aha.filter.FilterStage;
 import aha.prepare.PrepareSpec;
 import aha.prepare.PrepareStage;
 import aha.publish.PublishSpec;
@@ -14,6 +16,7 @@ final class Stages {
   private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
       PrepareSpec.class, new PrepareStage(),
       GenerateSpec.class, new GenerateStage(),
+      FilterSpec.class, new FilterStage(),
       PublishSpec.class, new PublishStage());
 
   private Stages() {}

@@ -1,0 +1,110 @@
+package aha.filter;
+
+import aha.dataset.Completion;
+import aha.dataset.ParquetFiles;
+import aha.dataset.Problem;
+import aha.stage.Runner;
+import aha.stage.StageContext;
+import aha.stage.StageRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Filter throughput on synthetic Countdown generations (four per problem: two correct with
+ * different traces, one wrong, one cut off; about 120 words each), on the Direct or Spark runner.
+ *
+ * <pre>
+ * java ... aha.filter.FilterBenchmark 1000000 spark /tmp/filter-bench
+ * </pre>
+ */
+public final class FilterBenchmark {
+  private FilterBenchmark() {}
+
+  /** What one run measured. */
+  public record Result(Runner runner, long generations, double seconds, Map<String, Long> counters) {
+    public double generationsPerSecond() {
+      return generations / seconds;
+    }
+  }
+
+  /** Writes {@code generations} synthetic completions under {@code dir} and filters them. */
+  public static Result run(long generations, Runner runner, Path dir, Verifiers verifiers) throws Exception {
+    Path generate = dir.resolve("generate");
+    Path input = generate.resolve("data/train-00000-of-00001.parquet");
+    if (!Files.exists(input) || ParquetFiles.rowCount(input) != generations) {
+      ParquetFiles.write(input, Completion.SCHEMA, () -> records(generations));
+    }
+    Path out = dir.resolve("filter-" + runner);
+    deleteTree(out);
+    Files.createDirectories(out.resolve("data"));
+    StageRunner.Options options = new StageRunner.Options(runner, null, false, null, null, false);
+    StageContext ctx = StageContext.standalone("filter-bench", out, 1, Map.of("generate", generate), options);
+    FilterSpec spec = new FilterSpec(null, "generate", "countdown", true, true, null, 4096, "words", true, 0.5, 4, null, false,
+        "all", null, new FilterSpec.PassRateSpec(0.1, 0.9), new FilterSpec.DedupeSpec(true, true, 0.9), null, 1);
+    long start = System.nanoTime();
+    new FilterStage(verifiers, null).run(spec, ctx);
+    return new Result(runner, generations, (System.nanoTime() - start) / 1e9, ctx.countersSoFar());
+  }
+
+  private static void deleteTree(Path p) throws java.io.IOException {
+    if (!Files.exists(p)) return;
+    try (var s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+    }
+  }
+
+  /** {@code java aha.filter.FilterBenchmark GENERATIONS [direct|spark] [DIR]}; needs the built-in verifiers wired. */
+  public static void main(String[] args) throws Exception {
+    long n = args.length > 0 ? Long.parseLong(args[0]) : 100_000;
+    Runner runner = args.length > 1 ? Runner.parse(args[1]) : Runner.DIRECT;
+    Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("aha-filter-bench");
+    print(run(n, runner, dir, Verifiers.BUILT_IN));
+  }
+
+  public static void print(Result r) {
+    System.out.printf("filter %s: %d generations in %.1f s = %.0f generations/s (kept %d, prompts %d)%n", r.runner(), r.generations(),
+        r.seconds(), r.generationsPerSecond(), r.counters().getOrDefault("filter.kept", 0L), r.counters().getOrDefault("filter.prompts", 0L));
+  }
+
+  private static Iterator<GenericRecord> records(long generations) {
+    return new Iterator<>() {
+      long i = 0;
+
+      @Override
+      public boolean hasNext() {
+        return i < generations;
+      }
+
+      @Override
+      public GenericRecord next() {
+        long problem = i / 4;
+        int sample = (int) (i % 4);
+        i++;
+        return completion(problem, sample).toAvro();
+      }
+    };
+  }
+
+  static Completion completion(long index, int sample) {
+    int a = (int) (1 + index % 97);
+    int b = (int) (100 + (index / 97) % 89); // b > a always, so no two problems share numbers and target
+    int c = (int) (2 + index / (97 * 89));
+    int target = (a + b) * c;
+    Problem p = new Problem(String.format("bench-%09d", index), "Use " + a + " " + b + " " + c + " to make " + target + ".",
+        String.valueOf(target), "bench", "countdown", new Problem.Countdown(List.of(a, b, c), target), Map.of());
+    StringBuilder trace = new StringBuilder("Let me try adding first. ");
+    for (int k = 0; k < 20; k++) {
+      trace.append("Try ").append(a + k).append(" plus ").append(b * (sample + 1) + k).append(" then check. ");
+    }
+    trace.append("Wait, ").append(a).append(" + ").append(b).append(" = ").append(a + b).append(", times ").append(c)
+        .append(" is ").append(target).append(". Yes.");
+    String answer = sample == 1 ? a + "+" + b + "+" + c : sample == 2 ? c + "*(" + b + "+" + a + ")" : "(" + a + "+" + b + ")*" + c;
+    List<Completion.Message> messages = List.of(new Completion.Message("user", p.problem()));
+    return new Completion(p, sample, "bench", messages, trace.toString(), "<answer>" + answer + "</answer>",
+        sample == 3 ? "length" : "stop", 20, 160, p.id() + "#" + sample);
+  }
+}
