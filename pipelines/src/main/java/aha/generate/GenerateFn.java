@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -38,6 +39,13 @@ final class GenerateFn extends DoFn<Problem, Completion> {
   private final String ledgerDir;
   private final String systemPrompt;
   private final String promptTemplate;
+  private final String runId = java.util.UUID.randomUUID().toString(); // one budget per pipeline run
+
+  /**
+   * New requests per pipeline run in this process, shared by the DoFn instances of all threads so that
+   * {@code max_requests} is one budget. (On a cluster each worker process has its own count.)
+   */
+  private static final Map<String, AtomicLong> SENT = new java.util.concurrent.ConcurrentHashMap<>();
 
   private transient TeacherClient client;
   private transient Ledger ledger;
@@ -61,7 +69,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
     client = new TeacherClient(config);
     // one ledger file per worker process: two processes never append to one file
     ledger = Ledger.shared(Path.of(ledgerDir), "worker-" + ProcessHandle.current().pid(), Ledger.Fsync.INTERVAL);
-    generation = new Generation(client, ledger, settings);
+    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()));
     reported = new HashMap<>();
   }
 

@@ -76,13 +76,23 @@ public final class Generation {
   private final TeacherClient client;
   private final Ledger ledger;
   private final Settings settings;
-  private final AtomicLong newRequests = new AtomicLong();
+  private final AtomicLong newRequests;
   private final AtomicLong resumedRequests = new AtomicLong();
 
   public Generation(TeacherClient client, Ledger ledger, Settings settings) {
+    this(client, ledger, settings, new AtomicLong());
+  }
+
+  /**
+   * @param sent the count of new requests that {@code max_requests} limits; pass one shared counter
+   *     to every Generation of a run in this process (Beam makes a DoFn per thread), so the budget
+   *     holds for the process, not per thread
+   */
+  public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent) {
     this.client = client;
     this.ledger = ledger;
     this.settings = settings;
+    this.newRequests = sent;
   }
 
   /** New requests sent to the teacher so far (resumed ones not counted). */
