@@ -18,12 +18,12 @@ public final class PrepareBenchmark {
   public static void main(String[] args) throws Exception {
     System.out.println("| problems generated | rows written | wall time | problems/s |");
     System.out.println("| ---: | ---: | ---: | ---: |");
-    for (int count : new int[] {10_000, 100_000}) {
+    for (int count : new int[] {20_000, 100_000}) {
       Path root = Files.createTempDirectory("aha-bench-prepare");
       Path recipeFile = root.resolve("bench.yaml");
       Files.writeString(recipeFile, "name: bench\n");
       Recipe recipe = new Recipe("bench", 1L, root.toString(), List.of(new PrepareSpec(null,
-          new CountdownSource(count, 4, 1, 50, 1, 1000, "long"), 1000, true, 4)));
+          new CountdownSource(count, 3, 1, 50, 1, 500, "long"), 1000, true, 4)));
       long t0 = System.nanoTime();
       new StageRunner(new StageRunner.Options(Runner.DIRECT, null, true, null, null, false),
           new PrintStream(OutputStream.nullOutputStream())).run(recipe, recipeFile);
@@ -33,7 +33,7 @@ public final class PrepareBenchmark {
       System.out.printf("| %,d | %,d | %.1f s | %,.0f |%n", count, rows, s, count / s);
     }
     System.out.println();
-    System.out.println("Countdown, 4 numbers in 1..50, targets up to 1000, 4 train shards, 1000 held out; "
+    System.out.println("Countdown, 3 numbers in 1..50, targets up to 500, 4 train shards, 1000 held out; "
         + "DirectRunner with immutability/encodability checks off; includes pipeline start-up.");
   }
 }
