@@ -31,8 +31,26 @@ public final class Benchmarks {
         "scripts/aha bench --only verify", args -> aha.verify.VerifyBenchmark.main(sharedArgs("--seconds", "5"))));
     ALL.put("teacher", new Entry("Teacher client against the local teacher server (same machine)",
         "scripts/aha bench --only teacher", aha.teacher.TeacherBenchmark::main));
+    ALL.put("filter", new Entry("Filter stage on synthetic Countdown generations (Direct and Spark local[2])",
+        "scripts/aha bench --only filter", Benchmarks::filter));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
+  }
+
+  private static void filter(String[] args) throws Exception {
+    System.out.println("| generations | runner | wall time | generations/s | kept |");
+    System.out.println("| ---: | --- | ---: | ---: | ---: |");
+    for (long n : new long[] {20_000, 100_000}) {
+      for (aha.stage.Runner runner : aha.stage.Runner.values()) {
+        Path dir = Files.createTempDirectory("aha-bench-filter");
+        var r = aha.filter.FilterBenchmark.run(n, runner, dir, aha.filter.Verifiers.BUILT_IN);
+        System.out.printf("| %,d | %s | %.1f s | %,.0f | %,d |%n", n, runner, r.seconds(), r.generationsPerSecond(),
+            r.counters().getOrDefault("filter.kept", 0L));
+      }
+    }
+    System.out.println();
+    System.out.println("Four generations per problem, half of them correct; the built-in countdown verifier; "
+        + "includes pipeline start-up. 1M generations is `java ... aha.filter.FilterBenchmark 1000000 spark`.");
   }
 
   /** Adds {@code --shared DIR} when the reference data sets beside the checkout exist. */
