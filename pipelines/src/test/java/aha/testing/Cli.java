@@ -11,6 +11,11 @@ public final class Cli {
   private Cli() {}
 
   public static Process start(Path log, String... args) throws IOException {
+    return start(log, java.util.Map.of(), args);
+  }
+
+  /** The same, with extra environment variables (API keys, HF_HOME, ...). */
+  public static Process start(Path log, java.util.Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // the surefire JVM's own flags: --add-opens for Spark, -Dai.djl.offline for DJL
@@ -25,6 +30,7 @@ public final class Cli {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().putAll(env);
     return pb.start();
   }
 }
