@@ -2,9 +2,8 @@ package aha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import aha.testing.InProcess;
+import aha.testing.InProcess.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,22 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-  record Outcome(int code, String out, String err) {}
-
-  static synchronized Outcome cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static Outcome cli(String... args) {
+    return InProcess.cli(args);
   }
 
   @Test
@@ -36,7 +21,7 @@ class CliTest {
     Files.writeString(bad, "name: t\nseed: 1\nstages:\n  - type: prepare\n    source: {generator: linear, count: 5}\n    eval_holdot: 3\n");
     Outcome o = cli("validate", bad.toString());
     assertThat(o.code()).isEqualTo(2);
-    assertThat(o.err().strip()).isEqualTo("aha: " + bad + ":6:5: stages[0].eval_holdot is not a known key; did you mean 'eval_holdout'? "
+    assertThat(o.err()).isEqualTo("aha: " + bad + ":6:5: stages[0].eval_holdot is not a known key; did you mean 'eval_holdout'? "
         + "(known here: [dedupe, eval_holdout, name, shards, source])");
 
     Path good = tmp.resolve("good.yaml");

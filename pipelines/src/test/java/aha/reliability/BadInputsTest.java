@@ -2,10 +2,8 @@ package aha.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import aha.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import aha.testing.InProcess;
+import aha.testing.InProcess.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,20 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Corrupt, truncated, empty and mistyped inputs: one sentence naming the file, exit code 2, no stage folder. */
 class BadInputsTest {
-  record Outcome(int code, String err) {}
-
-  static synchronized Outcome cli(String... args) {
-    PrintStream oldErr = System.err;
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-      return new Outcome(Main.execute(args), err.toString(StandardCharsets.UTF_8).strip());
-    } finally {
-      System.setErr(oldErr);
-      System.setOut(oldOut);
-    }
+  static Outcome cli(String... args) {
+    return InProcess.cli(args);
   }
 
   static Outcome prepareFrom(Path tmp, Path data, String extra) throws Exception {
