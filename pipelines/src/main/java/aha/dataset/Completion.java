@@ -54,11 +54,11 @@ public record Completion(
 
   /**
    * The full assistant text in R1 form, {@code <think>\nreasoning\n</think>\nanswer}: the content
-   * as sent when it carries its own think block (so a malformed block stays malformed for the
-   * filter to see), else the separate reasoning wrapped around it.
+   * as sent when its own think block holds the reasoning (so a malformed block stays malformed for
+   * the filter to see), else the separate reasoning wrapped around the content.
    */
   public String assistantText() {
-    if (reasoning.isEmpty() || content.contains("<think>")) return content;
+    if (reasoning.isEmpty() || content.contains("<think>") && content.contains(reasoning)) return content;
     return "<think>\n" + reasoning + "\n</think>\n" + content;
   }
 

@@ -98,6 +98,11 @@ public final class FilterStage implements Stage<FilterSpec> {
     Path inputData = ctx.input(spec.from()).resolve("data");
     List<Path> files = ParquetFiles.split(inputData, "train");
     if (files.isEmpty()) throw new BadInputException(inputData + " has no train-*.parquet files of completions");
+    var columns = ParquetFiles.schema(files.get(0)).getFields().stream().map(f -> f.name()).toList();
+    if (!columns.containsAll(List.of("problem_id", "messages", "content", "finish_reason"))) {
+      throw new BadInputException(files.get(0) + " holds no completions (columns: " + columns
+          + "); 'from' must name a generate stage");
+    }
     Contamination index = null;
     if (spec.decontaminate() != null) {
       index = EvalSets.index(spec.decontaminate().against(), spec.decontaminate().ngramSize(), ctx::input);

@@ -47,11 +47,37 @@ final class GenerateFn extends DoFn<Problem, Completion> {
    */
   private static final Map<String, AtomicLong> SENT = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * One client per pipeline run in this process, shared by the DoFn instances of all threads, so
+   * {@code max_in_flight} bounds the process and not each thread.
+   */
+  private static final Map<String, Shared> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A client and how many DoFn instances hold it; the last to let go closes it. */
+  private static final class Shared {
+    final TeacherClient client;
+    final Map<String, Long> reported = new HashMap<>(); // client counters already added to Beam's
+    int holders;
+
+    Shared(TeacherClient client) {
+      this.client = client;
+    }
+
+    synchronized TeacherClient acquire() {
+      holders++;
+      return client;
+    }
+
+    synchronized boolean release() {
+      return --holders == 0;
+    }
+  }
+
   private transient TeacherClient client;
   private transient Ledger ledger;
   private transient Generation generation;
   private transient List<CompletableFuture<Done>> pending;
-  private transient Map<String, Long> reported;
+  private transient long reportedResumed;
 
   private record Done(Problem problem, List<ChatMessage> messages, Generation.Result result) {}
 
@@ -66,11 +92,10 @@ final class GenerateFn extends DoFn<Problem, Completion> {
 
   @Setup
   public void setup() throws Exception {
-    client = new TeacherClient(config);
+    client = CLIENTS.computeIfAbsent(runId, k -> new Shared(new TeacherClient(config))).acquire();
     // one ledger file per worker process: two processes never append to one file
     ledger = Ledger.shared(Path.of(ledgerDir), "worker-" + ProcessHandle.current().pid(), Ledger.Fsync.INTERVAL);
     generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()));
-    reported = new HashMap<>();
   }
 
   @StartBundle
@@ -127,18 +152,26 @@ final class GenerateFn extends DoFn<Problem, Completion> {
 
   /** Adds the client's counters since the last bundle to Beam's, for the manifest. */
   private void reportCounters() {
-    Map<String, Long> now = new TreeMap<>(client.counters().snapshot());
-    now.put("resumed_requests", generation.resumedRequests());
-    for (Map.Entry<String, Long> e : now.entrySet()) {
-      long delta = e.getValue() - reported.getOrDefault(e.getKey(), 0L);
-      if (delta != 0) Metrics.counter("aha", "generate." + e.getKey()).inc(delta);
-      reported.put(e.getKey(), e.getValue());
+    Shared shared = CLIENTS.get(runId);
+    synchronized (shared) { // the client is shared by threads: one reporter at a time
+      for (Map.Entry<String, Long> e : new TreeMap<>(client.counters().snapshot()).entrySet()) {
+        long delta = e.getValue() - shared.reported.getOrDefault(e.getKey(), 0L);
+        if (delta != 0) Metrics.counter("aha", "generate." + e.getKey()).inc(delta);
+        shared.reported.put(e.getKey(), e.getValue());
+      }
     }
+    long resumed = generation.resumedRequests(); // per instance
+    if (resumed != reportedResumed) Metrics.counter("aha", "generate.resumed_requests").inc(resumed - reportedResumed);
+    reportedResumed = resumed;
   }
 
   @Teardown
   public void teardown() throws Exception {
-    if (client != null) client.close();
+    Shared shared = CLIENTS.get(runId);
+    if (shared != null && shared.release()) {
+      CLIENTS.remove(runId);
+      shared.client.close();
+    }
     if (ledger != null) ledger.close();
   }
 }

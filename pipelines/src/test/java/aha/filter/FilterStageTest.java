@@ -195,7 +195,7 @@ class FilterStageTest {
 
   @Test
   void theRunnerFindsTheFilterStageAndLeavesNoFolderWhenItFails() throws Exception {
-    // until the lead wires aha.verify into Verifiers.BUILT_IN, a recipe's filter stage stops before reading
+    // a filter pointed at a stage that holds no completions stops with one sentence before reading
     Path recipeFile = tmp.resolve("r.yaml");
     Files.writeString(recipeFile, """
         name: r
@@ -210,16 +210,15 @@ class FilterStageTest {
     var recipe = aha.recipe.RecipeLoader.load(recipeFile);
     var options = new StageRunner.Options(Runner.DIRECT, null, false, null, tmp.resolve("runs"), false);
     assertThatThrownBy(() -> new StageRunner(options, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run(recipe, recipeFile))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'countdown' verifier is not wired");
+        .isInstanceOf(aha.BadInputException.class).hasMessageContaining("holds no completions (columns: [id, problem, answer");
     try (var names = Files.list(tmp.resolve("runs/r"))) {
       assertThat(names.map(f -> f.getFileName().toString()).sorted()).containsExactly("01-generate");
     }
   }
 
   @Test
-  void unwiredVerifierFailsBeforeReading() throws Exception {
-    StageContext ctx = context(tmp.resolve("03-filter-unwired"));
-    assertThatThrownBy(() -> new FilterStage().run(spec(List.of("prepare.eval")), ctx))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'countdown' verifier is not wired");
+  void unknownVerifierNamesAreBadInput() {
+    assertThatThrownBy(() -> Verifiers.BUILT_IN.forName("chemistry"))
+        .isInstanceOf(aha.BadInputException.class).hasMessageContaining("verifier 'chemistry' is not built in");
   }
 }
