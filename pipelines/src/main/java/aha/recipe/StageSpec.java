@@ -13,7 +13,8 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
-  @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate")
+  @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
+  @JsonSubTypes.Type(value = aha.grpo.stage.GrpoSpec.class, name = "grpo")
 })
 public interface StageSpec {
   /** The {@code type} key. */

@@ -11,7 +11,8 @@ import java.util.Map;
 final class Stages {
   private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
       PrepareSpec.class, new PrepareStage(),
-      GenerateSpec.class, new GenerateStage());
+      GenerateSpec.class, new GenerateStage(),
+      aha.grpo.stage.GrpoSpec.class, new aha.grpo.stage.GrpoStage());
 
   private Stages() {}
 
