@@ -61,9 +61,11 @@ public record ModelSource(
       return new HubClient(HubSettings.fromEnv())
           .snapshot(hub, RepoType.MODEL, revision == null ? "main" : revision, List.of());
     }
-    Path dir = scratch.resolve("init-tiny");
+    TinyStudent student = tiny(seed);
+    // named by its settings: a changed size or seed never reuses an old folder
+    Path dir = scratch.resolve(String.format("init-tiny-%08x", student.hashCode()));
     if (!Files.isRegularFile(dir.resolve("config.json"))) {
-      tiny(seed).write(dir, SafeTensors.Dtype.F32);
+      student.write(dir, SafeTensors.Dtype.F32);
     }
     return dir;
   }

@@ -138,7 +138,7 @@ class GrpoStageTest {
     assertThat(state.resolve("checkpoints/step-2/optimizer.safetensors")).exists();
     try (NDManager m = NDManager.newBaseManager();
         Checkpoint trained = Checkpoint.load(stage.resolve("checkpoint"), m);
-        Checkpoint init = Checkpoint.load(state.resolve("init-tiny"), m)) {
+        Checkpoint init = Checkpoint.load(onlyChild(state, "init-tiny-"), m)) {
       assertThat(trained.tokenizer()).isNotNull();
       assertThat(Files.readString(stage.resolve("checkpoint/tokenizer_config.json"))).contains("chat_template");
       double moved = 0;
@@ -221,6 +221,14 @@ class GrpoStageTest {
       assertThat(resumed.get(i).path("entropy").asDouble()).isCloseTo(clean.get(i).path("entropy").asDouble(), within(1e-6));
     }
     assertThat(lines(stage.resolve("samples.jsonl"))).hasSameSizeAs(lines(tmp.resolve("clean/grpo-test/02-grpo/samples.jsonl")));
+  }
+
+  static Path onlyChild(Path dir, String prefix) throws Exception {
+    try (var s = Files.list(dir)) {
+      List<Path> found = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+      assertThat(found).hasSize(1);
+      return found.get(0);
+    }
   }
 
   static String invalid(String grpoBody) {
