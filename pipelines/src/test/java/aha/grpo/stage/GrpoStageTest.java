@@ -43,10 +43,14 @@ class GrpoStageTest {
       }
       return digitShare(s.completion());
     });
+    // reward spread only for problems with an even target: the other groups carry no signal
+    GrpoRewards.register("test_even_target_digits",
+        s -> Long.parseLong(s.answer()) % 2 == 0 ? digitShare(s.completion()) : 0.0);
   }
 
   @AfterAll
   static void unregister() {
+    GrpoRewards.unregister("test_even_target_digits");
     GrpoRewards.unregister("test_digits");
     GrpoRewards.unregister("test_crashy_digits");
   }
@@ -221,6 +225,40 @@ class GrpoStageTest {
       assertThat(resumed.get(i).path("entropy").asDouble()).isCloseTo(clean.get(i).path("entropy").asDouble(), within(1e-6));
     }
     assertThat(lines(stage.resolve("samples.jsonl"))).hasSameSizeAs(lines(tmp.resolve("clean/grpo-test/02-grpo/samples.jsonl")));
+  }
+
+  @Test
+  void dynamicSamplingDropsGroupsWithoutRewardSpreadAndRefills(@TempDir Path tmp) throws Exception {
+    Path r = Runs.writeRecipe(tmp, PREPARE + """
+          - type: grpo
+            model: %s
+            reward_funcs: [test_even_target_digits]
+            reward_weights: [1.0]
+            num_generations: 4
+            per_device_train_batch_size: 4
+            max_completion_length: 6
+            learning_rate: 1.0e-3
+            loss_type: dapo
+            dynamic_sampling: true
+            max_num_gen_batches: 3
+            max_steps: 4
+        """.formatted(TINY));
+    Runs.run(r, tmp.resolve("out"));
+    List<JsonNode> metrics = lines(tmp.resolve("out/grpo-test/02-grpo/metrics.jsonl"));
+    boolean refilled = false;
+    for (JsonNode m : metrics) {
+      double sampled = m.path("sampling/groups_sampled").asDouble();
+      double kept = m.path("sampling/groups_kept").asDouble();
+      assertThat(kept).isBetween(1.0, 4.0);
+      assertThat(sampled).isIn(4.0, 8.0, 12.0);
+      // a refill happens exactly when the first batch had fewer than 4 groups with spread
+      if (sampled > 4) refilled = true;
+      assertThat(kept < 4).isEqualTo(sampled == 12 && kept < 4);
+      // every sampled completion counts in the rollout metrics, kept or not
+      assertThat(m.path("num_completions").asInt()).isEqualTo((int) sampled * 4);
+      assertThat(m.path("frac_reward_zero_std").asDouble()).isPositive();
+    }
+    assertThat(refilled).isTrue();
   }
 
   static Path onlyChild(Path dir, String prefix) throws Exception {
