@@ -49,8 +49,7 @@ public final class GrpoStage implements Stage<GrpoSpec> {
     PromptSet prompts = PromptSet.read(ctx.input(spec.prompts()), spec.promptSplit(), seed);
     RewardFuncs funcs =
         GrpoRewards.registry(spec.rewardSettings()).select(spec.rewardFuncs(), spec.rewardWeights());
-    String fingerprint =
-        RecipeLoader.json().writeValueAsString(RecipeLoader.json().valueToTree(spec)) + "|" + seed + "|" + start;
+    String fingerprint = fingerprint(spec, seed, start, ctx);
     Snapshots snapshots = new Snapshots(ctx.stateDir().resolve("checkpoints"), fingerprint);
     Snapshots.Saved resume = snapshots.latest();
     List<String> logFiles = List.of(StepLog.METRICS, StepLog.SAMPLES);
@@ -162,6 +161,23 @@ public final class GrpoStage implements Stage<GrpoSpec> {
       Checkpoint.save(ctx.dir().resolve("checkpoint"), policy.model(), policy.tokenizer(),
           policy.chatTemplate(), policy.eosTokenIds(), SafeTensors.Dtype.F32);
     }
+  }
+
+  /**
+   * What a snapshot must match to be resumed: the stage config, the seed, the starting model (its
+   * folder and weights' modification time) and the config hashes of the input stages, so a rerun
+   * with --force after an input changed starts over instead of resuming stale weights.
+   */
+  private static String fingerprint(GrpoSpec spec, long seed, Path start, StageContext ctx) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder(RecipeLoader.json().writeValueAsString(RecipeLoader.json().valueToTree(spec)));
+    sb.append('|').append(seed).append('|').append(start);
+    Path weights = start.resolve("model.safetensors");
+    if (Files.exists(weights)) sb.append('|').append(Files.getLastModifiedTime(weights).toMillis());
+    for (String input : spec.inputs()) {
+      com.fasterxml.jackson.databind.JsonNode m = aha.stage.Manifest.read(ctx.input(input));
+      sb.append('|').append(m == null ? "" : m.path("config_hash").asText());
+    }
+    return sb.toString();
   }
 
   /** A distinct sampling seed per step and refill batch; the generator adds the row index. */
