@@ -35,7 +35,13 @@ final class Adam {
   private long t;
 
   /** The moments live in a sub-manager of {@code parent}, outside every per-step scope. */
-  Adam(Map<String, NDArray> params, double beta1, double beta2, double eps, double maxGradNorm, NDManager parent) {
+  Adam(
+      Map<String, NDArray> params,
+      double beta1,
+      double beta2,
+      double eps,
+      double maxGradNorm,
+      NDManager parent) {
     this.params = params;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -53,8 +59,8 @@ final class Adam {
   }
 
   /**
-   * One update from the accumulated gradients, which are then zeroed (PyTorch accumulates them).
-   * A non-finite gradient norm skips the update and leaves the weights and moments untouched.
+   * One update from the accumulated gradients, which are then zeroed (PyTorch accumulates them). A
+   * non-finite gradient norm skips the update and leaves the weights and moments untouched.
    *
    * @return the gradient norm before clipping
    */
@@ -104,7 +110,8 @@ final class Adam {
         NDArray a = all.get("m." + k);
         NDArray b = all.get("v." + k);
         if (a == null || b == null || !a.getShape().equals(m.get(k).getShape())) {
-          throw new BadInputException(file + " has no optimizer state for " + k + "; delete the checkpoint to start over");
+          throw new BadInputException(
+              file + " has no optimizer state for " + k + "; delete the checkpoint to start over");
         }
         m.get(k).set(a.toFloatArray());
         v.get(k).set(b.toFloatArray());

@@ -16,7 +16,9 @@ final class AnswerCheck {
   private final CountdownVerifier countdown = new CountdownVerifier();
   private MathVerifier math;
 
-  /** @param mode countdown, math, or auto (by the problem's task) */
+  /**
+   * @param mode countdown, math, or auto (by the problem's task)
+   */
   AnswerCheck(String mode) {
     this.mode = mode;
   }
@@ -31,7 +33,8 @@ final class AnswerCheck {
       List<Long> nums = p.countdown().nums().stream().map(Integer::longValue).toList();
       v = countdown.verify(nums, p.countdown().target(), completion);
     } else {
-      if (math == null) math = new MathVerifier(MathVerifier.Options.DEFAULT.withRequireAnchor(true));
+      if (math == null)
+        math = new MathVerifier(MathVerifier.Options.DEFAULT.withRequireAnchor(true));
       v = math.verify(p.answer(), completion);
     }
     return v.asBoolean();

@@ -88,8 +88,10 @@ public record GrpoSpec(
     temperature = temperature == null ? 1.0 : temperature;
     topP = topP == null ? 1.0 : topP;
     RewardSettings d = RewardSettings.defaults();
-    cosineMinValueWrong = cosineMinValueWrong == null ? d.cosineMinValueWrong() : cosineMinValueWrong;
-    cosineMaxValueWrong = cosineMaxValueWrong == null ? d.cosineMaxValueWrong() : cosineMaxValueWrong;
+    cosineMinValueWrong =
+        cosineMinValueWrong == null ? d.cosineMinValueWrong() : cosineMinValueWrong;
+    cosineMaxValueWrong =
+        cosineMaxValueWrong == null ? d.cosineMaxValueWrong() : cosineMaxValueWrong;
     cosineMinValueCorrect =
         cosineMinValueCorrect == null ? d.cosineMinValueCorrect() : cosineMinValueCorrect;
     cosineMaxValueCorrect =
@@ -156,8 +158,10 @@ public record GrpoSpec(
   @Override
   public void validate(Checks c) {
     if ((from == null) == (model == null)) {
-      c.fail(from == null ? "model" : "from", "give either from (an earlier training stage) or model, not "
-          + (from == null ? "neither" : "both"));
+      c.fail(
+          from == null ? "model" : "from",
+          "give either from (an earlier training stage) or model, not "
+              + (from == null ? "neither" : "both"));
     }
     if (model != null) model.validate(c.at("model"));
     if (!promptTemplate.contains("{problem}")) c.fail("prompt_template", "must contain {problem}");
@@ -203,22 +207,34 @@ public record GrpoSpec(
         String f = rewardFuncs.get(i);
         if (f == null || !known.contains(f)) {
           String hint =
-              f == null ? "" : Suggest.nearest(f, known).map(s -> "; did you mean '" + s + "'?").orElse("");
-          c.at("reward_funcs").fail("[" + i + "]", "'" + f + "' is not a reward function" + hint
-              + " (known: " + known + ")");
+              f == null
+                  ? ""
+                  : Suggest.nearest(f, known).map(s -> "; did you mean '" + s + "'?").orElse("");
+          c.at("reward_funcs")
+              .fail(
+                  "[" + i + "]",
+                  "'" + f + "' is not a reward function" + hint + " (known: " + known + ")");
         } else if (rewardFuncs.indexOf(f) != i) {
           c.at("reward_funcs").fail("[" + i + "]", "names '" + f + "' twice");
         }
       }
     }
-    if (rewardFuncs != null && rewardWeights != null && rewardWeights.size() != rewardFuncs.size()) {
-      c.fail("reward_weights", "has " + rewardWeights.size() + " values but reward_funcs has "
-          + rewardFuncs.size() + "; give one weight per function");
+    if (rewardFuncs != null
+        && rewardWeights != null
+        && rewardWeights.size() != rewardFuncs.size()) {
+      c.fail(
+          "reward_weights",
+          "has "
+              + rewardWeights.size()
+              + " values but reward_funcs has "
+              + rewardFuncs.size()
+              + "; give one weight per function");
     }
     if (rewardWeights != null) {
       for (int i = 0; i < rewardWeights.size(); i++) {
         Double w = rewardWeights.get(i);
-        if (w == null || !Double.isFinite(w)) c.at("reward_weights").fail("[" + i + "]", "must be a finite number");
+        if (w == null || !Double.isFinite(w))
+          c.at("reward_weights").fail("[" + i + "]", "must be a finite number");
       }
     }
     try {

@@ -44,11 +44,13 @@ public final class GrpoStage implements Stage<GrpoSpec> {
             ? ctx.input(spec.from()).resolve("checkpoint")
             : spec.model().resolve(ctx.stateDir(), seed);
     if (!Files.isRegularFile(start.resolve("config.json"))) {
-      throw new BadInputException(start + " is not a model folder (no config.json) to start GRPO from");
+      throw new BadInputException(
+          start + " is not a model folder (no config.json) to start GRPO from");
     }
     PromptSet prompts = PromptSet.read(ctx.input(spec.prompts()), spec.promptSplit(), seed);
     RewardFuncs funcs =
-        GrpoRewards.registry(spec.rewardSettings()).select(spec.rewardFuncs(), spec.rewardWeights());
+        GrpoRewards.registry(spec.rewardSettings())
+            .select(spec.rewardFuncs(), spec.rewardWeights());
     String fingerprint = fingerprint(spec, seed, start, ctx);
     Snapshots snapshots = new Snapshots(ctx.stateDir().resolve("checkpoints"), fingerprint);
     Snapshots.Saved resume = snapshots.latest();
@@ -58,12 +60,19 @@ public final class GrpoStage implements Stage<GrpoSpec> {
         Checkpoint policy = Checkpoint.load(resume != null ? resume.model() : start, manager);
         Checkpoint reference = spec.beta() > 0 ? Checkpoint.load(start, manager) : null) {
       if (policy.tokenizer() == null) {
-        throw new BadInputException(start + " has no tokenizer.json; GRPO needs one to write prompts");
+        throw new BadInputException(
+            start + " has no tokenizer.json; GRPO needs one to write prompts");
       }
       Map<String, NDArray> params = policy.model().parameters();
       params.values().forEach(p -> p.setRequiresGradient(true));
-      Adam adam = new Adam(params, spec.adamBeta1(), spec.adamBeta2(), spec.adamEpsilon(), spec.maxGradNorm(),
-          policy.model().manager());
+      Adam adam =
+          new Adam(
+              params,
+              spec.adamBeta1(),
+              spec.adamBeta2(),
+              spec.adamEpsilon(),
+              spec.maxGradNorm(),
+              policy.model().manager());
       int done = 0;
       long drawn = 0;
       if (resume != null) {
@@ -76,7 +85,8 @@ public final class GrpoStage implements Stage<GrpoSpec> {
       }
       Rollouts rollouts = new Rollouts(spec, policy);
       PolicyUpdate update =
-          new PolicyUpdate(spec, policy.model(), reference == null ? null : reference.model(), adam);
+          new PolicyUpdate(
+              spec, policy.model(), reference == null ? null : reference.model(), adam);
       int g = spec.numGenerations();
       long began = System.nanoTime();
       Map<String, Double> last = Map.of();
@@ -130,7 +140,8 @@ public final class GrpoStage implements Stage<GrpoSpec> {
             Map<String, Double> u = update.update(kept, adv.values(), lr);
             m.putAll(u);
             m.put("clip_ratio_region_mean", u.get("clip_ratio/region_mean"));
-            if (!Double.isFinite(u.get("grad_norm"))) ctx.count("grpo.nonfinite_updates", spec.numIterations());
+            if (!Double.isFinite(u.get("grad_norm")))
+              ctx.count("grpo.nonfinite_updates", spec.numIterations());
           } else {
             ctx.count("grpo.steps_without_update", 1);
           }
@@ -144,22 +155,40 @@ public final class GrpoStage implements Stage<GrpoSpec> {
           last = m;
           ctx.count("grpo.steps", 1);
           ctx.count("grpo.completions", all.size());
-          System.err.printf("  grpo: step %d/%d reward %.3f accuracy %.3f length %.1f (%.1f s)%n", step,
-              spec.maxSteps(), m.get("reward"), m.get("accuracy"), m.get("completion_length"), m.get("step_time"));
+          System.err.printf(
+              "  grpo: step %d/%d reward %.3f accuracy %.3f length %.1f (%.1f s)%n",
+              step,
+              spec.maxSteps(),
+              m.get("reward"),
+              m.get("accuracy"),
+              m.get("completion_length"),
+              m.get("step_time"));
           if (step % spec.saveSteps() == 0 && step < spec.maxSteps()) {
-            snapshots.save(step, drawn, policy, adam, List.of(ctx.dir().resolve(StepLog.METRICS),
-                ctx.dir().resolve(StepLog.SAMPLES)));
+            snapshots.save(
+                step,
+                drawn,
+                policy,
+                adam,
+                List.of(ctx.dir().resolve(StepLog.METRICS), ctx.dir().resolve(StepLog.SAMPLES)));
           }
         }
       }
       int ran = spec.maxSteps() - done;
-      if (ran > 0) ctx.summary("seconds_per_step", Math.round((System.nanoTime() - began) / 1e9 / ran * 1000) / 1000.0);
+      if (ran > 0)
+        ctx.summary(
+            "seconds_per_step",
+            Math.round((System.nanoTime() - began) / 1e9 / ran * 1000) / 1000.0);
       for (String k : List.of("reward", "accuracy", "completion_length", "reflection_rate")) {
         Double v = last.get(k);
         if (v != null && Double.isFinite(v)) ctx.summary("final_" + k, v);
       }
-      Checkpoint.save(ctx.dir().resolve("checkpoint"), policy.model(), policy.tokenizer(),
-          policy.chatTemplate(), policy.eosTokenIds(), SafeTensors.Dtype.F32);
+      Checkpoint.save(
+          ctx.dir().resolve("checkpoint"),
+          policy.model(),
+          policy.tokenizer(),
+          policy.chatTemplate(),
+          policy.eosTokenIds(),
+          SafeTensors.Dtype.F32);
     }
   }
 
@@ -168,8 +197,11 @@ public final class GrpoStage implements Stage<GrpoSpec> {
    * folder and weights' modification time) and the config hashes of the input stages, so a rerun
    * with --force after an input changed starts over instead of resuming stale weights.
    */
-  private static String fingerprint(GrpoSpec spec, long seed, Path start, StageContext ctx) throws java.io.IOException {
-    StringBuilder sb = new StringBuilder(RecipeLoader.json().writeValueAsString(RecipeLoader.json().valueToTree(spec)));
+  private static String fingerprint(GrpoSpec spec, long seed, Path start, StageContext ctx)
+      throws java.io.IOException {
+    StringBuilder sb =
+        new StringBuilder(
+            RecipeLoader.json().writeValueAsString(RecipeLoader.json().valueToTree(spec)));
     sb.append('|').append(seed).append('|').append(start);
     Path weights = start.resolve("model.safetensors");
     if (Files.exists(weights)) sb.append('|').append(Files.getLastModifiedTime(weights).toMillis());
@@ -204,8 +236,14 @@ public final class GrpoStage implements Stage<GrpoSpec> {
   private static List<Sample> samples(List<Rollout> rows) {
     List<Sample> out = new ArrayList<>(rows.size());
     for (Rollout r : rows) {
-      out.add(new Sample(r.problem().problem(), r.problem().answer(), r.completion(),
-          r.completionIds().length, r.truncated(), r.correct()));
+      out.add(
+          new Sample(
+              r.problem().problem(),
+              r.problem().answer(),
+              r.completion(),
+              r.completionIds().length,
+              r.truncated(),
+              r.correct()));
     }
     return out;
   }

@@ -52,8 +52,8 @@ public record ModelSource(
   }
 
   /**
-   * The model folder to load: the given path, the Hub snapshot, or a tiny student written once
-   * into {@code scratch} (seeded, so a rerun writes the same weights).
+   * The model folder to load: the given path, the Hub snapshot, or a tiny student written once into
+   * {@code scratch} (seeded, so a rerun writes the same weights).
    */
   Path resolve(Path scratch, long seed) throws IOException {
     if (path != null) return Path.of(path);

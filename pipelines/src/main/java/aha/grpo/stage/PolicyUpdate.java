@@ -39,7 +39,10 @@ final class PolicyUpdate {
     this.adam = adam;
     this.lossConfig =
         new LossConfig(
-            aha.grpo.LossType.parse(spec.lossType()), spec.epsilon(), spec.epsilonHigh(), spec.beta());
+            aha.grpo.LossType.parse(spec.lossType()),
+            spec.epsilon(),
+            spec.epsilonHigh(),
+            spec.beta());
   }
 
   /**
@@ -47,8 +50,15 @@ final class PolicyUpdate {
    * {@code t}; position {@code width - 1 + j} predicts completion token j.
    */
   private record Chunk(
-      int rows, int width, int t, long[] ids, long[] attention, long[] completion, float[] lossMask,
-      float[] completionMask, float[] advantages) {}
+      int rows,
+      int width,
+      int t,
+      long[] ids,
+      long[] attention,
+      long[] completion,
+      float[] lossMask,
+      float[] completionMask,
+      float[] advantages) {}
 
   /**
    * Updates the policy on the kept rollouts.
@@ -85,7 +95,8 @@ final class PolicyUpdate {
           NDArray mask = m.create(c.lossMask(), tok);
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray logits = completionLogits(policy, c, m); // (rows, t, vocab)
-            NDArray lp = TokenLogprobs.of(logits, m.create(c.completion(), tok), spec.temperature());
+            NDArray lp =
+                TokenLogprobs.of(logits, m.create(c.completion(), tok), spec.temperature());
             GrpoLoss.Result r =
                 GrpoLoss.compute(
                     lossConfig,
@@ -139,7 +150,8 @@ final class PolicyUpdate {
         hasKl = true;
       }
       lowMin = Double.isNaN(lowMin) ? x.clipRatioLowMin() : Math.min(lowMin, x.clipRatioLowMin());
-      highMax = Double.isNaN(highMax) ? x.clipRatioHighMax() : Math.max(highMax, x.clipRatioHighMax());
+      highMax =
+          Double.isNaN(highMax) ? x.clipRatioHighMax() : Math.max(highMax, x.clipRatioHighMax());
     }
     double d = Math.max(1, tokens);
     out.put("clip_ratio/low_mean", low / d);
@@ -161,7 +173,8 @@ final class PolicyUpdate {
     try (NDScope scope = new NDScope()) {
       NDManager m = model.manager();
       NDArray logits = completionLogits(model, c, m);
-      return TokenLogprobs.of(logits, m.create(c.completion(), new Shape(c.rows(), c.t())), spec.temperature())
+      return TokenLogprobs.of(
+              logits, m.create(c.completion(), new Shape(c.rows(), c.t())), spec.temperature())
           .toFloatArray();
     }
   }
@@ -175,14 +188,15 @@ final class PolicyUpdate {
 
   /**
    * Splits the rows into micro-batches of at most micro_batch_size, each padded to its own width.
-   * Rows are taken in order of completion length, so rows of similar length share a micro-batch
-   * and little compute goes to padding (about half of it otherwise, when a few completions run to
+   * Rows are taken in order of completion length, so rows of similar length share a micro-batch and
+   * little compute goes to padding (about half of it otherwise, when a few completions run to
    * max_completion_length). Only bnpo's per-micro-batch token mean depends on the split.
    */
   private List<Chunk> chunks(List<Rollout> unsorted, double[] unsortedAdvantages) {
     Integer[] order = new Integer[unsorted.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> unsorted.get(i).completionIds().length));
+    java.util.Arrays.sort(
+        order, java.util.Comparator.comparingInt(i -> unsorted.get(i).completionIds().length));
     List<Rollout> rows = new ArrayList<>();
     double[] advantages = new double[order.length];
     for (int i = 0; i < order.length; i++) {
@@ -221,9 +235,16 @@ final class PolicyUpdate {
         adv[i] = (float) advantages[start + i];
       }
       out.add(
-          new Chunk(n, width, t, ids, attention, completion,
+          new Chunk(
+              n,
+              width,
+              t,
+              ids,
+              attention,
+              completion,
               flatten(LossMask.of(lengths, t, truncated, spec.maskTruncatedCompletions())),
-              flatten(LossMask.of(lengths, t, truncated, false)), adv));
+              flatten(LossMask.of(lengths, t, truncated, false)),
+              adv));
     }
     return out;
   }

@@ -11,8 +11,9 @@ import java.util.Random;
 
 /**
  * The problems GRPO draws prompts from, in a seeded order: epoch e is a shuffle (of the problems
- * sorted by id) seeded from {@code seed} and e, and the k-th prompt ever drawn is a pure function of k. So a resumed run needs only the
- * count of prompts drawn so far to continue with the same prompts.
+ * sorted by id) seeded from {@code seed} and e, and the k-th prompt ever drawn is a pure function
+ * of k. So a resumed run needs only the count of prompts drawn so far to continue with the same
+ * prompts.
  */
 final class PromptSet {
   private final List<Problem> problems;

@@ -63,7 +63,8 @@ final class Rollouts {
     }
     SamplingParams params =
         SamplingParams.sample(spec.temperature(), spec.topP(), spec.maxCompletionLength(), seed);
-    List<Completion> out = new Generator(policy.model(), tokenizer, policy.eosTokenIds()).generate(prompts, params);
+    List<Completion> out =
+        new Generator(policy.model(), tokenizer, policy.eosTokenIds()).generate(prompts, params);
     List<Rollout> rows = new ArrayList<>(out.size());
     for (int i = 0; i < out.size(); i++) {
       Problem p = problems.get(i / g);

@@ -48,19 +48,29 @@ final class Snapshots {
       if (!Files.isRegularFile(state)) continue;
       JsonNode s = JSON.readTree(state.toFile());
       if (!fingerprint.equals(s.path("fingerprint").asText())) continue;
-      return new Saved(dir, s.path("step").asInt(), s.path("prompts_drawn").asLong(), s.path("adam_steps").asLong());
+      return new Saved(
+          dir,
+          s.path("step").asInt(),
+          s.path("prompts_drawn").asLong(),
+          s.path("adam_steps").asLong());
     }
     return null;
   }
 
   /** Saves a snapshot after {@code step}; {@code files} (metrics, samples) are copied into it. */
-  void save(int step, long promptsDrawn, Checkpoint policy, Adam adam, List<Path> files) throws IOException {
+  void save(int step, long promptsDrawn, Checkpoint policy, Adam adam, List<Path> files)
+      throws IOException {
     Files.createDirectories(root);
     Path tmp = root.resolve(".step-" + step + ".tmp");
     deleteTree(tmp);
     Files.createDirectories(tmp);
-    Checkpoint.save(tmp.resolve("model"), policy.model(), policy.tokenizer(), policy.chatTemplate(),
-        policy.eosTokenIds(), SafeTensors.Dtype.F32);
+    Checkpoint.save(
+        tmp.resolve("model"),
+        policy.model(),
+        policy.tokenizer(),
+        policy.chatTemplate(),
+        policy.eosTokenIds(),
+        SafeTensors.Dtype.F32);
     adam.save(tmp.resolve("optimizer.safetensors"));
     for (Path f : files) {
       if (Files.exists(f)) Files.copy(f, tmp.resolve(f.getFileName()));
@@ -90,7 +100,10 @@ final class Snapshots {
   private List<Path> steps() throws IOException {
     try (Stream<Path> s = Files.list(root)) {
       return s.filter(p -> p.getFileName().toString().matches("step-\\d+"))
-          .sorted(Comparator.comparingInt((Path p) -> Integer.parseInt(p.getFileName().toString().substring(5))).reversed())
+          .sorted(
+              Comparator.comparingInt(
+                      (Path p) -> Integer.parseInt(p.getFileName().toString().substring(5)))
+                  .reversed())
           .toList();
     }
   }

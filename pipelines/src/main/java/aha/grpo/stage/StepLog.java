@@ -33,16 +33,19 @@ final class StepLog implements AutoCloseable {
   }
 
   private static BufferedWriter append(Path f) throws IOException {
-    return Files.newBufferedWriter(f, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    return Files.newBufferedWriter(
+        f, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /**
    * The rollout metrics of a step over every completion sampled in it (with dynamic sampling, the
    * dropped groups too: they describe the policy as much as the kept ones).
    */
-  static Map<String, Double> rolloutMetrics(List<Rollout> rows, RewardTable rewards, int groupSize, String scale) {
+  static Map<String, Double> rolloutMetrics(
+      List<Rollout> rows, RewardTable rewards, int groupSize, String scale) {
     Map<String, Double> m = new LinkedHashMap<>();
-    Advantages adv = Advantages.compute(rewards.totals(), groupSize, aha.grpo.ScaleRewards.parse(scale));
+    Advantages adv =
+        Advantages.compute(rewards.totals(), groupSize, aha.grpo.ScaleRewards.parse(scale));
     m.putAll(rewards.metrics(adv));
     int n = rows.size();
     double lengthSum = 0;
@@ -92,18 +95,22 @@ final class StepLog implements AutoCloseable {
   void metrics(int step, Map<String, Double> values) throws IOException {
     ObjectNode o = JSON.createObjectNode();
     o.put("step", step);
-    values.forEach((k, v) -> {
-      if (v == null || !Double.isFinite(v)) o.putNull(k);
-      else if (v == Math.rint(v) && Math.abs(v) < 1e15 && (k.startsWith("num_") || k.endsWith("_length"))) o.put(k, v.longValue());
-      else o.put(k, v);
-    });
+    values.forEach(
+        (k, v) -> {
+          if (v == null || !Double.isFinite(v)) o.putNull(k);
+          else if (v == Math.rint(v)
+              && Math.abs(v) < 1e15
+              && (k.startsWith("num_") || k.endsWith("_length"))) o.put(k, v.longValue());
+          else o.put(k, v);
+        });
     metrics.write(JSON.writeValueAsString(o));
     metrics.newLine();
     metrics.flush();
   }
 
   /** Appends up to {@code count} completions of a step: one per group, from the first groups. */
-  void samples(int step, List<Rollout> rows, double[] rewards, int groupSize, int count) throws IOException {
+  void samples(int step, List<Rollout> rows, double[] rewards, int groupSize, int count)
+      throws IOException {
     int groups = rows.size() / groupSize;
     for (int k = 0; k < Math.min(count, rows.size()); k++) {
       // one per group first, then the second completion of each group, ...

@@ -8,13 +8,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AnswerCheckTest {
-  static final Problem COUNTDOWN = new Problem("c1", "Use 2 5 1 to make 11.", "11", "", "countdown",
-      new Problem.Countdown(List.of(2, 5, 1), 11), Map.of());
+  static final Problem COUNTDOWN =
+      new Problem(
+          "c1",
+          "Use 2 5 1 to make 11.",
+          "11",
+          "",
+          "countdown",
+          new Problem.Countdown(List.of(2, 5, 1), 11),
+          Map.of());
 
   @Test
   void countdownAnswersAreCheckedByTheCountdownVerifier() {
     AnswerCheck auto = new AnswerCheck("auto");
-    assertThat(auto.correct(COUNTDOWN, "<think>\n2*5=10\n</think>\n<answer>(2*5)+1</answer>")).isTrue();
+    assertThat(auto.correct(COUNTDOWN, "<think>\n2*5=10\n</think>\n<answer>(2*5)+1</answer>"))
+        .isTrue();
     assertThat(auto.correct(COUNTDOWN, "<think>\n</think>\n<answer>2*5+2</answer>")).isFalse();
     // a Countdown verifier on a problem without numbers cannot score: null, never a free 1.0
     Problem noNumbers = new Problem("c2", "?", "11", "", "countdown", null, Map.of());

@@ -25,7 +25,9 @@ class ReflectionAndScheduleTest {
   }
 
   static GrpoSpec spec(String extra) {
-    Recipe r = RecipeLoader.parse("""
+    Recipe r =
+        RecipeLoader.parse(
+            """
         name: s
         seed: 1
         stages:
@@ -39,7 +41,9 @@ class ReflectionAndScheduleTest {
             learning_rate: 1.0
             loss_type: dapo
             max_steps: 11
-        """ + extra.indent(4), "s.yaml");
+        """
+                + extra.indent(4),
+            "s.yaml");
     return (GrpoSpec) r.stages().get(1);
   }
 
@@ -55,14 +59,18 @@ class ReflectionAndScheduleTest {
     GrpoSpec cosine = spec("lr_scheduler_type: cosine\n");
     assertThat(GrpoStage.learningRate(cosine, 1)).isCloseTo(1.0, within(1e-12));
     // as transformers: step s (1-based) is at progress (s - 1) / max_steps
-    assertThat(GrpoStage.learningRate(cosine, 6)).isCloseTo(0.5 * (1 + Math.cos(Math.PI * 5 / 11)), within(1e-12));
+    assertThat(GrpoStage.learningRate(cosine, 6))
+        .isCloseTo(0.5 * (1 + Math.cos(Math.PI * 5 / 11)), within(1e-12));
     assertThat(GrpoStage.learningRate(cosine, 11)).isCloseTo(0.0203, within(1e-4));
   }
 
   @Test
   void promptOrderDependsOnTheSeedAndTheProblemsButNotOnTheirRowOrder() {
     List<Problem> ps = new ArrayList<>();
-    for (int i = 0; i < 10; i++) ps.add(new Problem("p" + i, "Use 1 2 3 to make " + i + ".", "" + i, "", "countdown", null, Map.of()));
+    for (int i = 0; i < 10; i++)
+      ps.add(
+          new Problem(
+              "p" + i, "Use 1 2 3 to make " + i + ".", "" + i, "", "countdown", null, Map.of()));
     List<Problem> reversed = new ArrayList<>(ps);
     java.util.Collections.reverse(reversed);
     PromptSet a = new PromptSet(ps, 5);
