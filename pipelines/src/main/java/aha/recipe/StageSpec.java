@@ -17,6 +17,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
   @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
   @JsonSubTypes.Type(value = FilterSpec.class, name = "filter"),
+  @JsonSubTypes.Type(value = aha.grpo.stage.GrpoSpec.class, name = "grpo"),
   @JsonSubTypes.Type(value = PublishSpec.class, name = "publish")
 })
 public interface StageSpec {

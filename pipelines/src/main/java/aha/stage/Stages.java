@@ -17,6 +17,7 @@ final class Stages {
       PrepareSpec.class, new PrepareStage(),
       GenerateSpec.class, new GenerateStage(),
       FilterSpec.class, new FilterStage(),
+      aha.grpo.stage.GrpoSpec.class, new aha.grpo.stage.GrpoStage(),
       PublishSpec.class, new PublishStage());
 
   private Stages() {}
