@@ -1,5 +1,6 @@
 package aha.recipe;
 
+import aha.eval.EvalSpec;
 import aha.generate.GenerateSpec;
 import aha.prepare.PrepareSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -13,7 +14,8 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
-  @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate")
+  @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
+  @JsonSubTypes.Type(value = EvalSpec.class, name = "eval")
 })
 public interface StageSpec {
   /** The {@code type} key. */

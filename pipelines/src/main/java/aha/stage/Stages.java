@@ -1,5 +1,7 @@
 package aha.stage;
 
+import aha.eval.EvalSpec;
+import aha.eval.EvalStage;
 import aha.generate.GenerateSpec;
 import aha.generate.GenerateStage;
 import aha.prepare.PrepareSpec;
@@ -11,7 +13,8 @@ import java.util.Map;
 final class Stages {
   private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
       PrepareSpec.class, new PrepareStage(),
-      GenerateSpec.class, new GenerateStage());
+      GenerateSpec.class, new GenerateStage(),
+      EvalSpec.class, new EvalStage());
 
   private Stages() {}
 
