@@ -3,6 +3,7 @@ package aha.recipe;
 import aha.eval.EvalSpec;
 import aha.generate.GenerateSpec;
 import aha.prepare.PrepareSpec;
+import aha.report.ReportSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.List;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
   @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
-  @JsonSubTypes.Type(value = EvalSpec.class, name = "eval")
+  @JsonSubTypes.Type(value = EvalSpec.class, name = "eval"),
+  @JsonSubTypes.Type(value = ReportSpec.class, name = "report")
 })
 public interface StageSpec {
   /** The {@code type} key. */

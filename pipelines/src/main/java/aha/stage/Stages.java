@@ -7,6 +7,8 @@ import aha.generate.GenerateStage;
 import aha.prepare.PrepareSpec;
 import aha.prepare.PrepareStage;
 import aha.recipe.StageSpec;
+import aha.report.ReportSpec;
+import aha.report.ReportStage;
 import java.util.Map;
 
 /** Which implementation runs each spec type. */
@@ -14,7 +16,8 @@ final class Stages {
   private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
       PrepareSpec.class, new PrepareStage(),
       GenerateSpec.class, new GenerateStage(),
-      EvalSpec.class, new EvalStage());
+      EvalSpec.class, new EvalStage(),
+      ReportSpec.class, new ReportStage());
 
   private Stages() {}
 
