@@ -33,6 +33,8 @@ public final class Benchmarks {
         "scripts/aha bench --only teacher", aha.teacher.TeacherBenchmark::main));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
+    ALL.put("eval", new Entry("Eval generation and scoring (tiny student, Countdown prompts)", "scripts/aha bench --only eval",
+        aha.eval.EvalBenchmark::main));
   }
 
   /** Adds {@code --shared DIR} when the reference data sets beside the checkout exist. */
