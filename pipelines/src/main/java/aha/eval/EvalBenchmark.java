@@ -44,16 +44,39 @@ public final class EvalBenchmark {
     for (int i = 0; i < problems; i++) {
       List<Integer> nums = List.of(1 + rng.nextInt(12), 1 + rng.nextInt(12), 1 + rng.nextInt(12));
       int target = nums.get(0) * nums.get(1) - nums.get(2);
-      ps.add(new Problem("p" + i, "Using the numbers " + nums + ", create an equation that equals " + target + ".",
-          Integer.toString(target), "bench", "countdown", new Problem.Countdown(nums, target), Map.of()));
+      ps.add(
+          new Problem(
+              "p" + i,
+              "Using the numbers " + nums + ", create an equation that equals " + target + ".",
+              Integer.toString(target),
+              "bench",
+              "countdown",
+              new Problem.Countdown(nums, target),
+              Map.of()));
     }
     Path dir = Files.createTempDirectory("aha-eval-bench");
     try {
       TinyStudent.defaults(1).write(dir.resolve("m"), SafeTensors.Dtype.F32);
-      EvalSpec spec = new EvalSpec(null, List.of(), List.of(), samples, 0.6, 0.95, maxNew,
-          "Think, then answer inside <answer></answer>.", null, null, null, null, null, null);
-      System.out.printf("Tiny student, %d Countdown problems x %d samples, temperature 0.6, top_p 0.95, up to %d new tokens,"
-          + " %d threads.%n%n", problems, samples, maxNew, Runtime.getRuntime().availableProcessors());
+      EvalSpec spec =
+          new EvalSpec(
+              null,
+              List.of(),
+              List.of(),
+              samples,
+              0.6,
+              0.95,
+              maxNew,
+              "Think, then answer inside <answer></answer>.",
+              null,
+              null,
+              null,
+              null,
+              null,
+              null);
+      System.out.printf(
+          "Tiny student, %d Countdown problems x %d samples, temperature 0.6, top_p 0.95, up to %d new tokens,"
+              + " %d threads.%n%n",
+          problems, samples, maxNew, Runtime.getRuntime().availableProcessors());
       System.out.println("| batch | completions | tokens | seconds | completions/s | tokens/s |");
       System.out.println("|---|---|---|---|---|---|");
       try (NDManager m = NDManager.newBaseManager();
@@ -62,18 +85,32 @@ public final class EvalBenchmark {
         List<String> prompts = EvalStage.prompts(spec, ckpt, ps, "tiny", "bench");
         Scorer scorer = new Scorer(true);
         // warm-up: first calls load natives and compile
-        EvalStage.generate(gen, prompts.subList(0, 1), 1, 1, SamplingParams.sample(0.6, 0.95, 8, 1), (i, j, c) -> {});
+        EvalStage.generate(
+            gen,
+            prompts.subList(0, 1),
+            1,
+            1,
+            SamplingParams.sample(0.6, 0.95, 8, 1),
+            (i, j, c) -> {});
         for (String b : batches.split(",")) {
           int batch = Integer.parseInt(b.trim());
           long[] tokens = {0};
           long t0 = System.nanoTime();
-          EvalStage.generate(gen, prompts, samples, batch, SamplingParams.sample(0.6, 0.95, maxNew, 1), (i, j, c) -> {
-            EvalStage.row("tiny", "bench", ps.get(i), j, false, c, scorer);
-            tokens[0] += c.tokenIds().length;
-          });
+          EvalStage.generate(
+              gen,
+              prompts,
+              samples,
+              batch,
+              SamplingParams.sample(0.6, 0.95, maxNew, 1),
+              (i, j, c) -> {
+                EvalStage.row("tiny", "bench", ps.get(i), j, false, c, scorer);
+                tokens[0] += c.tokenIds().length;
+              });
           double s = (System.nanoTime() - t0) / 1e9;
           long n = (long) problems * samples;
-          System.out.printf("| %d | %d | %d | %.1f | %.1f | %.0f |%n", batch, n, tokens[0], s, n / s, tokens[0] / s);
+          System.out.printf(
+              "| %d | %d | %d | %.1f | %.1f | %.0f |%n",
+              batch, n, tokens[0], s, n / s, tokens[0] / s);
         }
       }
     } finally {

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * tiny} (the untrained tiny student, seeded with {@code seed} or the recipe's seed), {@code path:
  * DIR} (a Hugging Face model folder) or {@code hub: org/name} (with {@code revision}).
  */
-public record EvalModel(String label, String stage, String init, String path, String hub, String revision, Long seed) {
+public record EvalModel(
+    String label, String stage, String init, String path, String hub, String revision, Long seed) {
 
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public EvalModel(
@@ -37,7 +38,11 @@ public record EvalModel(String label, String stage, String init, String path, St
   }
 
   void validate(Checks c) {
-    int sources = (stage != null ? 1 : 0) + (init != null ? 1 : 0) + (path != null ? 1 : 0) + (hub != null ? 1 : 0);
+    int sources =
+        (stage != null ? 1 : 0)
+            + (init != null ? 1 : 0)
+            + (path != null ? 1 : 0)
+            + (hub != null ? 1 : 0);
     if (sources != 1) c.fail("", "needs exactly one of a stage name, init, path or hub");
     if (label == null) c.require(label, "label");
     if (label != null && !label.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {

@@ -30,10 +30,13 @@ final class EvalProblems {
     List<Problem> out;
     if (set.from() != null) {
       Path data = stageFolder.apply(set.from()).resolve("data");
-      out = new ArrayList<>(ParquetFiles.readAll(ParquetFiles.split(data, set.fromSplit()), Problem::fromAvro));
+      out =
+          new ArrayList<>(
+              ParquetFiles.readAll(ParquetFiles.split(data, set.fromSplit()), Problem::fromAvro));
       // by id, so limit picks the same problems however the split was sharded
       out.sort(Comparator.comparing(Problem::id));
-      if (out.isEmpty()) throw new BadInputException(data + " has no " + set.fromSplit() + " problems to evaluate");
+      if (out.isEmpty())
+        throw new BadInputException(data + " has no " + set.fromSplit() + " problems to evaluate");
     } else {
       out = readJsonl(Path.of(set.path()), set.task(), set.label());
     }
@@ -41,7 +44,8 @@ final class EvalProblems {
   }
 
   static List<Problem> readJsonl(Path file, String task, String label) {
-    if (!Files.isRegularFile(file)) throw new BadInputException("eval set " + label + ": " + file + " does not exist");
+    if (!Files.isRegularFile(file))
+      throw new BadInputException("eval set " + label + ": " + file + " does not exist");
     List<Problem> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     try (BufferedReader r = Files.newBufferedReader(file)) {
@@ -56,7 +60,8 @@ final class EvalProblems {
           throw new BadInputException(where + " is not valid JSON");
         }
         String id = row.hasNonNull("id") ? row.get("id").asText() : label + "-" + n;
-        if (!ids.add(id)) throw new BadInputException(where + ": id '" + id + "' repeats an earlier row");
+        if (!ids.add(id))
+          throw new BadInputException(where + ": id '" + id + "' repeats an earlier row");
         String problem = text(row, "problem", where);
         Problem.Countdown countdown = null;
         String answer;
@@ -68,7 +73,8 @@ final class EvalProblems {
           List<Integer> ns = new ArrayList<>();
           for (JsonNode v : nums) {
             if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-              throw new BadInputException(where + ": key 'nums' must be a list of integers, got " + nums);
+              throw new BadInputException(
+                  where + ": key 'nums' must be a list of integers, got " + nums);
             }
             ns.add(v.asInt());
           }
@@ -81,12 +87,15 @@ final class EvalProblems {
         } else {
           answer = text(row, "answer", where);
         }
-        out.add(new Problem(id, problem, answer, file.getFileName().toString(), task, countdown, Map.of()));
+        out.add(
+            new Problem(
+                id, problem, answer, file.getFileName().toString(), task, countdown, Map.of()));
       }
     } catch (IOException e) {
       throw new BadInputException("cannot read " + file + ": " + e.getMessage());
     }
-    if (out.isEmpty()) throw new BadInputException("eval set " + label + ": " + file + " has no rows");
+    if (out.isEmpty())
+      throw new BadInputException("eval set " + label + ": " + file + " has no rows");
     return out;
   }
 

@@ -11,7 +11,8 @@ import java.util.List;
  * {@code problem}, {@code answer}, and for Countdown {@code nums} and {@code target}, as in the
  * shared MATH-500/GSM8K/AIME/Countdown files.
  *
- * @param limit evaluate only the first {@code limit} problems (in file order; by id for a stage split)
+ * @param limit evaluate only the first {@code limit} problems (in file order; by id for a stage
+ *     split)
  */
 public record EvalSet(String label, String from, String path, String task, Integer limit) {
   static final List<String> TASKS = List.of("math", "countdown");
@@ -41,12 +42,14 @@ public record EvalSet(String label, String from, String path, String task, Integ
   }
 
   void validate(Checks c) {
-    if ((from == null) == (path == null)) c.fail("", "needs exactly one of a stage split (prepare.eval) or path");
+    if ((from == null) == (path == null))
+      c.fail("", "needs exactly one of a stage split (prepare.eval) or path");
     if (path != null) {
       c.require(task, "task");
       c.oneOf(task, "task", TASKS);
     }
-    if (from != null && task != null) c.fail("task", "comes from the problems of " + from + "; remove it");
+    if (from != null && task != null)
+      c.fail("task", "comes from the problems of " + from + "; remove it");
     if (label == null) c.require(label, "label");
     if (label != null && !label.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       c.fail("label", "must be letters, digits, '.', '_' or '-', got '" + label + "'");

@@ -62,7 +62,8 @@ public record EvalSpec(
   @Override
   public List<String> inputs() {
     Set<String> refs = new LinkedHashSet<>();
-    if (models != null) for (EvalModel m : models) if (m != null && m.stage() != null) refs.add(m.stage());
+    if (models != null)
+      for (EvalModel m : models) if (m != null && m.stage() != null) refs.add(m.stage());
     if (sets != null) for (EvalSet s : sets) if (s != null && s.from() != null) refs.add(s.from());
     return new ArrayList<>(refs);
   }
@@ -81,7 +82,8 @@ public record EvalSpec(
         continue;
       }
       m.validate(c.at("models").at("[" + i + "]"));
-      if (m.label() != null && !labels.add(m.label())) c.fail("models[" + i + "].label", "repeats '" + m.label() + "'");
+      if (m.label() != null && !labels.add(m.label()))
+        c.fail("models[" + i + "].label", "repeats '" + m.label() + "'");
     }
     labels.clear();
     for (int i = 0; sets != null && i < sets.size(); i++) {
@@ -91,7 +93,8 @@ public record EvalSpec(
         continue;
       }
       s.validate(c.at("sets").at("[" + i + "]"));
-      if (s.label() != null && !labels.add(s.label())) c.fail("sets[" + i + "].label", "repeats '" + s.label() + "'");
+      if (s.label() != null && !labels.add(s.label()))
+        c.fail("sets[" + i + "].label", "repeats '" + s.label() + "'");
     }
     c.require(nSamples, "n_samples");
     c.range(nSamples, "n_samples", 1, 4096);

@@ -61,7 +61,8 @@ public final class EvalStage implements Stage<EvalSpec> {
       Map<String, Object> perSet = new LinkedHashMap<>();
       try (NDManager m = NDManager.newBaseManager();
           Checkpoint ckpt = Checkpoint.load(dir, m)) {
-        if (ckpt.tokenizer() == null) throw new BadInputException(dir + " has no tokenizer.json; eval needs one");
+        if (ckpt.tokenizer() == null)
+          throw new BadInputException(dir + " has no tokenizer.json; eval needs one");
         Generator gen = new Generator(ckpt.model(), ckpt.tokenizer(), ckpt.eosTokenIds());
         for (EvalSet set : spec.sets()) {
           long t0 = System.nanoTime();
@@ -69,35 +70,58 @@ public final class EvalStage implements Stage<EvalSpec> {
           List<String> prompts = prompts(spec, ckpt, problems, model.label(), set.label());
           List<List<SampleRow>> sampled = new ArrayList<>();
           for (int i = 0; i < problems.size(); i++) sampled.add(new ArrayList<>());
-          SamplingParams sampling = SamplingParams.sample(spec.temperature(), spec.topP(), spec.maxNewTokens(), seed);
-          generate(gen, prompts, spec.nSamples(), spec.batchSize(), sampling, (i, j, c) -> {
-            SampleRow r = row(model.label(), set.label(), problems.get(i), j, false, c, scorer);
-            sampled.get(i).add(r);
-          });
+          SamplingParams sampling =
+              SamplingParams.sample(spec.temperature(), spec.topP(), spec.maxNewTokens(), seed);
+          generate(
+              gen,
+              prompts,
+              spec.nSamples(),
+              spec.batchSize(),
+              sampling,
+              (i, j, c) -> {
+                SampleRow r = row(model.label(), set.label(), problems.get(i), j, false, c, scorer);
+                sampled.get(i).add(r);
+              });
           List<SampleRow> greedy = new ArrayList<>();
           if (spec.greedy()) {
-            generate(gen, prompts, 1, spec.batchSize(), SamplingParams.greedy(spec.maxNewTokens()),
-                (i, j, c) -> greedy.add(row(model.label(), set.label(), problems.get(i), 0, true, c, scorer)));
+            generate(
+                gen,
+                prompts,
+                1,
+                spec.batchSize(),
+                SamplingParams.greedy(spec.maxNewTokens()),
+                (i, j, c) ->
+                    greedy.add(
+                        row(model.label(), set.label(), problems.get(i), 0, true, c, scorer)));
           }
           SetScores scores = SetScores.of(sampled, greedy, spec.nSamples());
           perSet.put(set.label(), scores.toJson());
           for (List<SampleRow> p : sampled) rows.addAll(p);
           rows.addAll(greedy);
           long made = (long) problems.size() * spec.nSamples() + greedy.size();
-          long madeTokens = sampled.stream().flatMap(List::stream).mapToLong(SampleRow::length).sum()
-              + greedy.stream().mapToLong(SampleRow::length).sum();
+          long madeTokens =
+              sampled.stream().flatMap(List::stream).mapToLong(SampleRow::length).sum()
+                  + greedy.stream().mapToLong(SampleRow::length).sum();
           samples += made;
           tokens += madeTokens;
           double secs = (System.nanoTime() - t0) / 1e9;
-          System.err.printf("  eval: %s on %s: pass@1 %.4f +- %.4f over %d problems (%d samples, %.1f samples/s)%n",
-              model.label(), set.label(), scores.pass1().mean(), scores.pass1().stderr(), scores.nProblems(),
-              made, made / Math.max(secs, 1e-9));
+          System.err.printf(
+              "  eval: %s on %s: pass@1 %.4f +- %.4f over %d problems (%d samples, %.1f samples/s)%n",
+              model.label(),
+              set.label(),
+              scores.pass1().mean(),
+              scores.pass1().stderr(),
+              scores.nProblems(),
+              made,
+              made / Math.max(secs, 1e-9));
         }
       }
       eval.put(model.label(), perSet);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    ParquetFiles.write(ctx.dataDir().resolve(SPLIT + "-00000-of-00001.parquet"), SampleRow.SCHEMA,
+    ParquetFiles.write(
+        ctx.dataDir().resolve(SPLIT + "-00000-of-00001.parquet"),
+        SampleRow.SCHEMA,
         rows.stream().map(SampleRow::toAvro).toList());
     Map<String, Object> results = new LinkedHashMap<>();
     Map<String, Object> settings = new LinkedHashMap<>();
@@ -134,14 +158,32 @@ public final class EvalStage implements Stage<EvalSpec> {
    * draws from {@code seed + g}: the generator seeds row r of a call with {@code seed + r}, so each
    * call starts at the seed of its first row.
    */
-  static void generate(Generator gen, List<String> prompts, int n, int batch, SamplingParams params, Sink sink) {
+  static void generate(
+      Generator gen, List<String> prompts, int n, int batch, SamplingParams params, Sink sink) {
     long total = (long) prompts.size() * n;
+    long start = System.nanoTime();
+    long lastPrint = start;
     for (long g0 = 0; g0 < total; g0 += batch) {
+      long now = System.nanoTime();
+      if (now - lastPrint > 10_000_000_000L) {
+        lastPrint = now;
+        double secs = (now - start) / 1e9;
+        System.err.printf(
+            "  eval: %d/%d completions, %.1f/s, ETA %.0f s%n",
+            g0, total, g0 / secs, (total - g0) / (g0 / secs));
+      }
       int size = (int) Math.min(batch, total - g0);
       List<String> chunk = new ArrayList<>(size);
       for (int r = 0; r < size; r++) chunk.add(prompts.get((int) ((g0 + r) / n)));
-      SamplingParams p = new SamplingParams(params.temperature(), params.topP(), params.topK(), params.minP(),
-          params.maxNewTokens(), params.seed() + g0, params.stop());
+      SamplingParams p =
+          new SamplingParams(
+              params.temperature(),
+              params.topP(),
+              params.topK(),
+              params.minP(),
+              params.maxNewTokens(),
+              params.seed() + g0,
+              params.stop());
       List<Completion> out = gen.generateText(chunk, p);
       for (int r = 0; r < size; r++) {
         long g = g0 + r;
@@ -150,15 +192,27 @@ public final class EvalStage implements Stage<EvalSpec> {
     }
   }
 
-  static SampleRow row(String model, String set, Problem p, int j, boolean greedy, Completion c, Scorer scorer) {
+  static SampleRow row(
+      String model, String set, Problem p, int j, boolean greedy, Completion c, Scorer scorer) {
     String text = c.text() == null ? "" : c.text();
     Scorer.Scored s = scorer.score(p, text);
-    return new SampleRow(model, set, p.id(), j, greedy, text, s.answer(), s.verdict().asBoolean(), c.tokenIds().length,
-        Reflection.reflects(text), c.finishReason().apiName());
+    return new SampleRow(
+        model,
+        set,
+        p.id(),
+        j,
+        greedy,
+        text,
+        s.answer(),
+        s.verdict().asBoolean(),
+        c.tokenIds().length,
+        Reflection.reflects(text),
+        c.finishReason().apiName());
   }
 
   /** Chat-templated prompts; every one must leave room for max_new_tokens. */
-  static List<String> prompts(EvalSpec spec, Checkpoint ckpt, List<Problem> problems, String model, String set) {
+  static List<String> prompts(
+      EvalSpec spec, Checkpoint ckpt, List<Problem> problems, String model, String set) {
     ChatTemplate template = ckpt.chatTemplate();
     int maxPositions = ckpt.model().config().maxPositionEmbeddings();
     List<String> out = new ArrayList<>();
@@ -169,30 +223,50 @@ public final class EvalStage implements Stage<EvalSpec> {
       String prompt = template.render(messages, true) + spec.responsePrefix();
       int length = ckpt.tokenizer().encode(prompt).length;
       if (length + spec.maxNewTokens() > maxPositions) {
-        throw new BadInputException("eval set " + set + ", problem " + p.id() + ": its prompt of " + length
-            + " tokens plus max_new_tokens " + spec.maxNewTokens() + " exceeds model " + model
-            + "'s max_position_embeddings " + maxPositions + "; lower max_new_tokens, set a limit, or use a larger model");
+        throw new BadInputException(
+            "eval set "
+                + set
+                + ", problem "
+                + p.id()
+                + ": its prompt of "
+                + length
+                + " tokens plus max_new_tokens "
+                + spec.maxNewTokens()
+                + " exceeds model "
+                + model
+                + "'s max_position_embeddings "
+                + maxPositions
+                + "; lower max_new_tokens, set a limit, or use a larger model");
       }
       out.add(prompt);
     }
     return out;
   }
 
-  /** The model folder of a reference, writing the tiny init or downloading from the Hub if needed. */
+  /**
+   * The model folder of a reference, writing the tiny init or downloading from the Hub if needed.
+   */
   static Path modelDir(EvalModel model, StageContext ctx, long seed) throws IOException {
     if (model.stage() != null) {
       Path dir = ctx.input(model.stage()).resolve("checkpoint");
-      if (!Files.isDirectory(dir)) throw new BadInputException("stage " + model.stage() + " has no checkpoint/ folder at " + dir);
+      if (!Files.isDirectory(dir))
+        throw new BadInputException(
+            "stage " + model.stage() + " has no checkpoint/ folder at " + dir);
       return dir;
     }
     if (model.path() != null) {
       Path dir = Path.of(model.path()).toAbsolutePath();
-      if (!Files.isDirectory(dir)) throw new BadInputException("model " + model.label() + ": " + dir + " is not a folder");
+      if (!Files.isDirectory(dir))
+        throw new BadInputException("model " + model.label() + ": " + dir + " is not a folder");
       return dir;
     }
     if (model.hub() != null) {
-      return new HubClient(HubSettings.fromEnv()).snapshot(model.hub(), RepoType.MODEL, model.revision(),
-          List.of("*.json", "*.safetensors", "*.txt", "*.model"));
+      return new HubClient(HubSettings.fromEnv())
+          .snapshot(
+              model.hub(),
+              RepoType.MODEL,
+              model.revision(),
+              List.of("*.json", "*.safetensors", "*.txt", "*.model"));
     }
     // init: tiny, the untrained student; written once per seed into the state folder
     long s = model.seed() != null ? model.seed() : seed;

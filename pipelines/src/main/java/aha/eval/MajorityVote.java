@@ -13,10 +13,14 @@ import java.util.Map;
 public final class MajorityVote {
   private MajorityVote() {}
 
-  /** One sample's vote: its extracted answer (null when none) and whether it was verified correct. */
+  /**
+   * One sample's vote: its extracted answer (null when none) and whether it was verified correct.
+   */
   public record Vote(String answer, boolean correct) {}
 
-  /** 1 when the majority answer of the first k votes is correct, else 0 (also when nobody voted). */
+  /**
+   * 1 when the majority answer of the first k votes is correct, else 0 (also when nobody voted).
+   */
   public static int solved(List<Vote> votes, int k) {
     // insertion order = first appearance, which breaks ties
     Map<String, Integer> counts = new LinkedHashMap<>();

@@ -1,9 +1,9 @@
 package aha.eval;
 
 /**
- * A mean over problems with its standard error: s / sqrt(N) with s the sample standard deviation
- * (N - 1 in the denominator). The error is over problems, not samples: samples of one problem are
- * not independent draws of the benchmark. NaN when fewer than two problems.
+ * A mean over problems with its standard error: s / sqrt(N) with s the sample standard deviation (N
+ * - 1 in the denominator). The error is over problems, not samples: samples of one problem are not
+ * independent draws of the benchmark. NaN when fewer than two problems.
  */
 public record MeanWithError(double mean, double stderr, int count) {
   public static MeanWithError of(double[] values) {

@@ -15,7 +15,8 @@ public final class PassAtK {
   /** pass@k for one problem; {@code 0 <= c <= n}, {@code 1 <= k <= n}. */
   public static double estimate(int n, int c, int k) {
     if (n < 1 || c < 0 || c > n || k < 1 || k > n) {
-      throw new IllegalArgumentException("need 0 <= c <= n and 1 <= k <= n, got n=" + n + " c=" + c + " k=" + k);
+      throw new IllegalArgumentException(
+          "need 0 <= c <= n and 1 <= k <= n, got n=" + n + " c=" + c + " k=" + k);
     }
     if (n - c < k) return 1.0;
     // C(n-c,k)/C(n,k) = prod_{i=n-c+1}^{n} (1 - k/i): a product of numbers in (0,1], no overflow

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * completions where this holds.
  */
 public final class Reflection {
-  private static final Pattern MARKERS = Pattern.compile(
-      "\\b(wait|let me (re-?)?check|re-?check|alternatively|let me verify|double-check|on second thought)\\b",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern MARKERS =
+      Pattern.compile(
+          "\\b(wait|let me (re-?)?check|re-?check|alternatively|let me verify|double-check|on second thought)\\b",
+          Pattern.CASE_INSENSITIVE);
 
   private Reflection() {}
 

@@ -27,20 +27,22 @@ public record SampleRow(
     boolean reflects,
     String finishReason) {
 
-  public static final Schema SCHEMA = SchemaBuilder.record("EvalSample").namespace("aha")
-      .fields()
-      .requiredString("model")
-      .requiredString("set")
-      .requiredString("problem_id")
-      .requiredInt("sample_index")
-      .requiredBoolean("greedy")
-      .requiredString("completion")
-      .optionalString("answer")
-      .optionalBoolean("correct")
-      .requiredInt("length")
-      .requiredBoolean("reflects")
-      .requiredString("finish_reason")
-      .endRecord();
+  public static final Schema SCHEMA =
+      SchemaBuilder.record("EvalSample")
+          .namespace("aha")
+          .fields()
+          .requiredString("model")
+          .requiredString("set")
+          .requiredString("problem_id")
+          .requiredInt("sample_index")
+          .requiredBoolean("greedy")
+          .requiredString("completion")
+          .optionalString("answer")
+          .optionalBoolean("correct")
+          .requiredInt("length")
+          .requiredBoolean("reflects")
+          .requiredString("finish_reason")
+          .endRecord();
 
   public GenericRecord toAvro() {
     GenericRecord r = new GenericData.Record(SCHEMA);
@@ -60,9 +62,17 @@ public record SampleRow(
 
   public static SampleRow fromAvro(GenericRecord r) {
     Object answer = r.get("answer");
-    return new SampleRow(r.get("model").toString(), r.get("set").toString(), r.get("problem_id").toString(),
-        (Integer) r.get("sample_index"), (Boolean) r.get("greedy"), r.get("completion").toString(),
-        answer == null ? null : answer.toString(), (Boolean) r.get("correct"), (Integer) r.get("length"),
-        (Boolean) r.get("reflects"), r.get("finish_reason").toString());
+    return new SampleRow(
+        r.get("model").toString(),
+        r.get("set").toString(),
+        r.get("problem_id").toString(),
+        (Integer) r.get("sample_index"),
+        (Boolean) r.get("greedy"),
+        r.get("completion").toString(),
+        answer == null ? null : answer.toString(),
+        (Boolean) r.get("correct"),
+        (Integer) r.get("length"),
+        (Boolean) r.get("reflects"),
+        r.get("finish_reason").toString());
   }
 }

@@ -9,11 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a completion against its problem and extracts the answer it votes for in maj@k:
- * {@link CountdownVerifier} for Countdown problems, {@link MathVerifier} otherwise.
+ * Verifies a completion against its problem and extracts the answer it votes for in maj@k: {@link
+ * CountdownVerifier} for Countdown problems, {@link MathVerifier} otherwise.
  */
 final class Scorer {
-  private static final Pattern ANSWER_TAG = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
+  private static final Pattern ANSWER_TAG =
+      Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
 
   private final MathVerifier math;
   private final CountdownVerifier countdown = new CountdownVerifier();

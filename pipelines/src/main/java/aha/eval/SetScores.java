@@ -28,13 +28,14 @@ public record SetScores(
     double reflectionRate) {
 
   /**
-   * @param samples per scorable-or-not problem, its sampled rows in sample_index order (each problem
-   *     has the same n)
+   * @param samples per scorable-or-not problem, its sampled rows in sample_index order (each
+   *     problem has the same n)
    * @param greedyRows the greedy row of each problem, or empty
    */
   public static SetScores of(List<List<SampleRow>> samples, List<SampleRow> greedyRows, int n) {
     List<List<SampleRow>> scorable = new ArrayList<>();
-    for (List<SampleRow> p : samples) if (p.stream().anyMatch(s -> s.correct() != null)) scorable.add(p);
+    for (List<SampleRow> p : samples)
+      if (p.stream().anyMatch(s -> s.correct() != null)) scorable.add(p);
     int unscorable = samples.size() - scorable.size();
     double[] fraction = new double[scorable.size()];
     Map<Integer, Double> passAtK = new LinkedHashMap<>();
@@ -49,8 +50,10 @@ public record SetScores(
       List<SampleRow> p = scorable.get(i);
       int c = (int) p.stream().filter(s -> Boolean.TRUE.equals(s.correct())).count();
       fraction[i] = (double) c / p.size();
-      List<MajorityVote.Vote> votes = p.stream()
-          .map(s -> new MajorityVote.Vote(s.answer(), Boolean.TRUE.equals(s.correct()))).toList();
+      List<MajorityVote.Vote> votes =
+          p.stream()
+              .map(s -> new MajorityVote.Vote(s.answer(), Boolean.TRUE.equals(s.correct())))
+              .toList();
       for (int j = 0; j < ks.size(); j++) {
         passSum[j] += PassAtK.estimate(p.size(), c, ks.get(j));
         majSum[j] += MajorityVote.solved(votes, ks.get(j));
@@ -68,10 +71,19 @@ public record SetScores(
     Double greedy = null;
     List<SampleRow> scoredGreedy = greedyRows.stream().filter(s -> s.correct() != null).toList();
     if (!scoredGreedy.isEmpty()) {
-      greedy = scoredGreedy.stream().filter(s -> s.correct()).count() / (double) scoredGreedy.size();
+      greedy =
+          scoredGreedy.stream().filter(s -> s.correct()).count() / (double) scoredGreedy.size();
     }
-    return new SetScores(MeanWithError.of(fraction), scorable.size(), n, unscorable, passAtK, majAtK, greedy,
-        count == 0 ? Double.NaN : (double) tokens / count, count == 0 ? Double.NaN : (double) reflecting / count);
+    return new SetScores(
+        MeanWithError.of(fraction),
+        scorable.size(),
+        n,
+        unscorable,
+        passAtK,
+        majAtK,
+        greedy,
+        count == 0 ? Double.NaN : (double) tokens / count,
+        count == 0 ? Double.NaN : (double) reflecting / count);
   }
 
   /** The JSON object of results.json and summary.json; NaN becomes null. */

@@ -12,15 +12,25 @@ import java.util.Arrays;
 public record AhaMoment(Integer step, double[] thresholds, String why) {
 
   /** Applies the rule; the three series must have the same length. */
-  public static AhaMoment find(AhaRule rule, double[] reward, double[] length, double[] reflection) {
+  public static AhaMoment find(
+      AhaRule rule, double[] reward, double[] length, double[] reflection) {
     int n = reward.length;
-    if (length.length != n || reflection.length != n) throw new IllegalArgumentException("series differ in length");
+    if (length.length != n || reflection.length != n)
+      throw new IllegalArgumentException("series differ in length");
     int w = rule.windowFor(n);
     int early = rule.earlyFor(n);
     double[] none = {Double.NaN, Double.NaN, Double.NaN};
     if (n < early + w) {
-      return new AhaMoment(null, none, "the run has " + n + " steps, fewer than the early window (" + early
-          + ") plus one smoothing window (" + w + ")");
+      return new AhaMoment(
+          null,
+          none,
+          "the run has "
+              + n
+              + " steps, fewer than the early window ("
+              + early
+              + ") plus one smoothing window ("
+              + w
+              + ")");
     }
     double[][] series = {reward, length, reflection};
     String[] names = {"reward", "completion length", "reflection rate"};
@@ -32,7 +42,8 @@ public record AhaMoment(Integer step, double[] thresholds, String why) {
       if (!(spread > 1e-9 * Math.max(1.0, Math.abs(mean(series[k]))))) {
         return new AhaMoment(null, none, names[k] + " never changes over the run");
       }
-      thresholds[k] = mean(Arrays.copyOfRange(series[k], 0, early)) + rule.marginOrDefault() * spread;
+      thresholds[k] =
+          mean(Arrays.copyOfRange(series[k], 0, early)) + rule.marginOrDefault() * spread;
       smooth[k] = trailingMean(series[k], w);
     }
     // walk back from the last step while every smoothed series is above its threshold
@@ -40,8 +51,12 @@ public record AhaMoment(Integer step, double[] thresholds, String why) {
     while (first > 0 && allAbove(smooth, thresholds, first - 1)) first--;
     first = Math.max(first, early); // the aha step comes after the early window
     if (first >= n || n - first < w) {
-      return new AhaMoment(null, thresholds, "no step after the early window starts a stretch of at least " + w
-          + " steps, lasting to the end, where reward, completion length and reflection rate are all above their thresholds");
+      return new AhaMoment(
+          null,
+          thresholds,
+          "no step after the early window starts a stretch of at least "
+              + w
+              + " steps, lasting to the end, where reward, completion length and reflection rate are all above their thresholds");
     }
     return new AhaMoment(first + 1, thresholds, null);
   }

@@ -9,8 +9,8 @@ import aha.recipe.Checks;
  * <ul>
  *   <li>smoothed s(t) = mean of x over the trailing {@code window} steps ending at t (fewer at the
  *       start): no look-ahead, so "by step t" means what the model had done by then;
- *   <li>baseline = mean of x over the first {@code early_steps} steps; spread = standard deviation of
- *       x over all steps; threshold = baseline + {@code margin} x spread.
+ *   <li>baseline = mean of x over the first {@code early_steps} steps; spread = standard deviation
+ *       of x over all steps; threshold = baseline + {@code margin} x spread.
  * </ul>
  *
  * The aha step is the first step t after the early window such that, at t and at every later step,
@@ -41,9 +41,14 @@ public record AhaRule(Integer window, Integer earlySteps, Double margin) {
 
   /** The rule in words, for report.md and summary.json. */
   public String describe(int steps) {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "first step t > %d where the %d-step trailing means of reward, completion length and reflection rate are all"
             + " above (mean of steps 1-%d) + %.2f x (std over the run), and stay above at every later step for at least %d steps",
-        earlyFor(steps), windowFor(steps), earlyFor(steps), marginOrDefault(), windowFor(steps));
+        earlyFor(steps),
+        windowFor(steps),
+        earlyFor(steps),
+        marginOrDefault(),
+        windowFor(steps));
   }
 }

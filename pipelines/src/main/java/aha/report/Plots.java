@@ -35,8 +35,16 @@ final class Plots {
    * Lines over steps; with {@code markStep} a vertical dashed line labelled "aha step" across the
    * data's range.
    */
-  static void steps(Path file, String title, String yLabel, List<Line> lines, Integer markStep) throws IOException {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("step").yAxisTitle(yLabel).build();
+  static void steps(Path file, String title, String yLabel, List<Line> lines, Integer markStep)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle("step")
+            .yAxisTitle(yLabel)
+            .build();
     chart.getStyler().setMarkerSize(3);
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
@@ -53,22 +61,43 @@ final class Plots {
       if (xs.isEmpty()) continue;
       XYSeries s = chart.addSeries(l.name(), xs, ys);
       s.setMarker(xs.size() > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-      if (l.dashed()) s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      if (l.dashed())
+        s.setLineStyle(
+            new BasicStroke(
+                2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     }
     if (markStep != null && lo <= hi) {
-      XYSeries mark = chart.addSeries("aha step " + markStep, List.of((double) markStep, (double) markStep), List.of(lo, hi));
+      XYSeries mark =
+          chart.addSeries(
+              "aha step " + markStep,
+              List.of((double) markStep, (double) markStep),
+              List.of(lo, hi));
       mark.setMarker(SeriesMarkers.NONE);
       mark.setLineColor(Color.RED);
-      mark.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
+      mark.setLineStyle(
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
     }
     save(chart, file);
   }
 
   /** Grouped bars: one group per eval set, one bar per model, with +-1 standard error bars. */
-  static void bars(Path file, String title, List<String> sets, List<String> models, double[][] values, double[][] errors)
+  static void bars(
+      Path file,
+      String title,
+      List<String> sets,
+      List<String> models,
+      double[][] values,
+      double[][] errors)
       throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("eval set")
-        .yAxisTitle("pass@1 (+-1 s.e.)").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle("eval set")
+            .yAxisTitle("pass@1 (+-1 s.e.)")
+            .build();
     chart.getStyler().setYAxisMin(0.0);
     for (int m = 0; m < models.size(); m++) {
       List<Double> ys = new ArrayList<>();
@@ -82,7 +111,8 @@ final class Plots {
     save(chart, file);
   }
 
-  private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
+  private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
+      throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try (var out = Files.newOutputStream(tmp)) {
       BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

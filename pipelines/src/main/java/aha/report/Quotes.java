@@ -11,28 +11,41 @@ import java.util.Map;
  * it those that reflect and are correct first (latest steps first). Without one: the earliest and
  * the latest logged completions, so the reader can still compare.
  */
-record Quotes(String beforeTitle, List<TrainingLog.Sample> before, String afterTitle, List<TrainingLog.Sample> after) {
+record Quotes(
+    String beforeTitle,
+    List<TrainingLog.Sample> before,
+    String afterTitle,
+    List<TrainingLog.Sample> after) {
 
   static Quotes pick(List<TrainingLog.Sample> samples, Integer ahaStep, int count, int maxChars) {
     Comparator<TrainingLog.Sample> earliest = Comparator.comparingInt(TrainingLog.Sample::step);
-    Comparator<TrainingLog.Sample> telling = Comparator
-        .comparing((TrainingLog.Sample s) -> !s.reflects())
-        .thenComparing(s -> !Boolean.TRUE.equals(s.correct()))
-        .thenComparing(Comparator.comparingInt(TrainingLog.Sample::step).reversed());
+    Comparator<TrainingLog.Sample> telling =
+        Comparator.comparing((TrainingLog.Sample s) -> !s.reflects())
+            .thenComparing(s -> !Boolean.TRUE.equals(s.correct()))
+            .thenComparing(Comparator.comparingInt(TrainingLog.Sample::step).reversed());
     List<TrainingLog.Sample> before;
     List<TrainingLog.Sample> after;
     String bt;
     String at;
     if (ahaStep != null) {
-      before = samples.stream().filter(s -> s.step() < ahaStep).sorted(earliest).limit(count).toList();
-      after = samples.stream().filter(s -> s.step() >= ahaStep).sorted(telling).limit(count).toList();
+      before =
+          samples.stream().filter(s -> s.step() < ahaStep).sorted(earliest).limit(count).toList();
+      after =
+          samples.stream().filter(s -> s.step() >= ahaStep).sorted(telling).limit(count).toList();
       bt = "Before the aha step (step < " + ahaStep + ")";
       at = "After the aha step (step >= " + ahaStep + ")";
     } else {
       int last = samples.stream().mapToInt(TrainingLog.Sample::step).max().orElse(0);
       int first = samples.stream().mapToInt(TrainingLog.Sample::step).min().orElse(0);
       before = samples.stream().filter(s -> s.step() == first).limit(count).toList();
-      after = last == first ? List.of() : samples.stream().filter(s -> s.step() == last).sorted(telling).limit(count).toList();
+      after =
+          last == first
+              ? List.of()
+              : samples.stream()
+                  .filter(s -> s.step() == last)
+                  .sorted(telling)
+                  .limit(count)
+                  .toList();
       bt = "First logged step (" + first + ")";
       at = "Last logged step (" + last + ")";
     }
@@ -46,9 +59,16 @@ record Quotes(String beforeTitle, List<TrainingLog.Sample> before, String afterT
       String c = s.completion();
       if (c.length() > maxChars) {
         int half = maxChars / 2;
-        c = c.substring(0, half) + "\n[... " + (c.length() - 2 * half) + " characters cut ...]\n" + c.substring(c.length() - half);
+        c =
+            c.substring(0, half)
+                + "\n[... "
+                + (c.length() - 2 * half)
+                + " characters cut ...]\n"
+                + c.substring(c.length() - half);
       }
-      out.add(new TrainingLog.Sample(s.step(), s.problemId(), c, s.reward(), s.correct(), s.reflects()));
+      out.add(
+          new TrainingLog.Sample(
+              s.step(), s.problemId(), c, s.reward(), s.correct(), s.reflects()));
     }
     return out;
   }

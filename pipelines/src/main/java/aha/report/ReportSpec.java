@@ -13,7 +13,8 @@ import java.util.List;
  * @param quotes completions quoted from before and from after the aha step (default 2 each)
  * @param quoteChars longest quote, in characters (longer ones keep their start and end)
  */
-public record ReportSpec(String name, List<String> from, AhaRule aha, Integer quotes, Integer quoteChars)
+public record ReportSpec(
+    String name, List<String> from, AhaRule aha, Integer quotes, Integer quoteChars)
     implements StageSpec {
 
   public ReportSpec {
@@ -37,7 +38,8 @@ public record ReportSpec(String name, List<String> from, AhaRule aha, Integer qu
   public void validate(Checks c) {
     if (from.isEmpty()) c.fail("from", "must name at least one stage (sft, grpo or eval)");
     for (int i = 0; i < from.size(); i++) {
-      if (from.get(i) == null || from.get(i).contains(".")) c.fail("from[" + i + "]", "must be a stage name");
+      if (from.get(i) == null || from.get(i).contains("."))
+        c.fail("from[" + i + "]", "must be a stage name");
     }
     aha.validate(c.at("aha"));
     c.range(quotes, "quotes", 0, 100);

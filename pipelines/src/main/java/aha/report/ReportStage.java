@@ -29,9 +29,13 @@ public final class ReportStage implements Stage<ReportSpec> {
   public static final String SUMMARY = "summary.json";
   public static final String MARKDOWN = "report.md";
   public static final String PLOTS = "plots";
+
   /** The run-level copy: {@code <run>/report/}. */
   public static final String RUN_REPORT = "report";
-  static final String[] GRPO_SERIES = {"reward", "accuracy", "completion_length", "reflection_rate"};
+
+  static final String[] GRPO_SERIES = {
+    "reward", "accuracy", "completion_length", "reflection_rate"
+  };
 
   @Override
   public void run(ReportSpec spec, StageContext ctx) throws Exception {
@@ -40,9 +44,11 @@ public final class ReportStage implements Stage<ReportSpec> {
       Path dir = ctx.input(ref);
       String type = Manifest.read(dir).path("type").asText();
       if (!List.of("sft", "grpo", "eval").contains(type)) {
-        throw new BadInputException("report reads sft, grpo and eval stages; '" + ref + "' is a " + type + " stage");
+        throw new BadInputException(
+            "report reads sft, grpo and eval stages; '" + ref + "' is a " + type + " stage");
       }
-      if (byType.put(type, dir) != null) throw new BadInputException("report.from names two " + type + " stages; name one");
+      if (byType.put(type, dir) != null)
+        throw new BadInputException("report.from names two " + type + " stages; name one");
     }
     Path plots = ctx.dir().resolve(PLOTS);
     Files.createDirectories(plots);
@@ -59,7 +65,9 @@ public final class ReportStage implements Stage<ReportSpec> {
     summary.put("plots", files);
     writeAtomically(ctx.dir().resolve(SUMMARY), JSON.writeValueAsString(summary));
     writeAtomically(ctx.dir().resolve(MARKDOWN), md.text());
-    ctx.summary("aha_step", summary.get("grpo") instanceof Map<?, ?> g ? ((Map<?, ?>) g.get("aha")).get("step") : null);
+    ctx.summary(
+        "aha_step",
+        summary.get("grpo") instanceof Map<?, ?> g ? ((Map<?, ?>) g.get("aha")).get("step") : null);
   }
 
   /** Copies summary.json, report.md and plots/ to {@code <run>/report/}, replacing it whole. */
@@ -81,7 +89,8 @@ public final class ReportStage implements Stage<ReportSpec> {
     deleteTree(old);
   }
 
-  private static void evalSection(Path dir, Path plots, Map<String, Object> summary, Report md) throws IOException {
+  private static void evalSection(Path dir, Path plots, Map<String, Object> summary, Report md)
+      throws IOException {
     Path file = dir.resolve("results.json");
     if (!Files.isRegularFile(file)) throw new BadInputException(dir + " has no results.json");
     JsonNode results = JSON.readTree(file.toFile());
@@ -91,7 +100,13 @@ public final class ReportStage implements Stage<ReportSpec> {
     List<String> models = new ArrayList<>();
     List<String> sets = new ArrayList<>();
     eval.fieldNames().forEachRemaining(models::add);
-    for (String m : models) eval.get(m).fieldNames().forEachRemaining(s -> { if (!sets.contains(s)) sets.add(s); });
+    for (String m : models)
+      eval.get(m)
+          .fieldNames()
+          .forEachRemaining(
+              s -> {
+                if (!sets.contains(s)) sets.add(s);
+              });
     double[][] values = new double[models.size()][sets.size()];
     double[][] errors = new double[models.size()][sets.size()];
     for (int m = 0; m < models.size(); m++) {
@@ -101,13 +116,21 @@ public final class ReportStage implements Stage<ReportSpec> {
         errors[m][s] = j.path("stderr").isNumber() ? j.get("stderr").asDouble() : Double.NaN;
       }
     }
-    Plots.bars(plots.resolve("eval_pass1.png"), "pass@1 per model and eval set", sets, models, values, errors);
+    Plots.bars(
+        plots.resolve("eval_pass1.png"),
+        "pass@1 per model and eval set",
+        sets,
+        models,
+        values,
+        errors);
     md.eval(eval, results.path("settings"), models, sets);
   }
 
-  private static void sftSection(Path dir, Path plots, Map<String, Object> summary, Report md) throws IOException {
+  private static void sftSection(Path dir, Path plots, Map<String, Object> summary, Report md)
+      throws IOException {
     TrainingLog log = TrainingLog.read(dir);
-    if (log.size() == 0 || !log.has("loss")) throw new BadInputException(dir.resolve("metrics.jsonl") + " has no loss");
+    if (log.size() == 0 || !log.has("loss"))
+      throw new BadInputException(dir.resolve("metrics.jsonl") + " has no loss");
     double[] loss = log.series("loss");
     double[] evalLoss = log.series("eval_loss");
     Map<String, Object> sft = new LinkedHashMap<>();
@@ -117,21 +140,30 @@ public final class ReportStage implements Stage<ReportSpec> {
     sft.put("final_loss", lastNumber(loss));
     sft.put("final_eval_loss", lastNumber(evalLoss));
     summary.put("sft", sft);
-    List<Plots.Line> lines = new ArrayList<>(List.of(new Plots.Line("train loss", log.steps(), loss, false)));
+    List<Plots.Line> lines =
+        new ArrayList<>(List.of(new Plots.Line("train loss", log.steps(), loss, false)));
     if (log.has("eval_loss")) lines.add(new Plots.Line("eval loss", log.steps(), evalLoss, true));
     Plots.steps(plots.resolve("sft_loss.png"), "SFT loss", "loss", lines, null);
     md.sft(sft);
   }
 
-  private static void grpoSection(ReportSpec spec, Path dir, Path plots, Map<String, Object> summary, Report md)
+  private static void grpoSection(
+      ReportSpec spec, Path dir, Path plots, Map<String, Object> summary, Report md)
       throws IOException {
     TrainingLog log = TrainingLog.read(dir);
     for (String key : List.of("reward", "completion_length", "reflection_rate")) {
-      if (!log.has(key)) throw new BadInputException(dir.resolve("metrics.jsonl") + " has no " + key + "; the aha analytics need it");
+      if (!log.has(key))
+        throw new BadInputException(
+            dir.resolve("metrics.jsonl") + " has no " + key + "; the aha analytics need it");
     }
     int n = log.size();
     AhaRule rule = spec.aha();
-    AhaMoment aha = AhaMoment.find(rule, log.series("reward"), log.series("completion_length"), log.series("reflection_rate"));
+    AhaMoment aha =
+        AhaMoment.find(
+            rule,
+            log.series("reward"),
+            log.series("completion_length"),
+            log.series("reflection_rate"));
     int w = Math.min(rule.windowFor(n), n);
     int early = Math.min(rule.earlyFor(n), n);
     Map<String, Object> grpo = new LinkedHashMap<>();
@@ -161,19 +193,31 @@ public final class ReportStage implements Stage<ReportSpec> {
     summary.put("grpo", grpo);
 
     double[] steps = log.steps();
-    String[] titles = {"GRPO reward", "GRPO accuracy", "GRPO completion length", "GRPO reflection rate"};
+    String[] titles = {
+      "GRPO reward", "GRPO accuracy", "GRPO completion length", "GRPO reflection rate"
+    };
     String[] units = {"mean reward", "fraction correct", "mean tokens", "fraction reflecting"};
     for (int i = 0; i < GRPO_SERIES.length; i++) {
       if (!log.has(GRPO_SERIES[i])) continue;
       double[] x = log.series(GRPO_SERIES[i]);
-      List<Plots.Line> lines = new ArrayList<>(List.of(
-          new Plots.Line(GRPO_SERIES[i], steps, x, false),
-          new Plots.Line(rule.windowFor(n) + "-step mean", steps, AhaMoment.trailingMean(x, rule.windowFor(n)), true)));
+      List<Plots.Line> lines =
+          new ArrayList<>(
+              List.of(
+                  new Plots.Line(GRPO_SERIES[i], steps, x, false),
+                  new Plots.Line(
+                      rule.windowFor(n) + "-step mean",
+                      steps,
+                      AhaMoment.trailingMean(x, rule.windowFor(n)),
+                      true)));
       if (GRPO_SERIES[i].equals("accuracy") && log.has("accuracy_reflect")) {
-        lines.add(new Plots.Line("accuracy (reflecting)", steps, log.series("accuracy_reflect"), false));
-        lines.add(new Plots.Line("accuracy (not reflecting)", steps, log.series("accuracy_no_reflect"), false));
+        lines.add(
+            new Plots.Line("accuracy (reflecting)", steps, log.series("accuracy_reflect"), false));
+        lines.add(
+            new Plots.Line(
+                "accuracy (not reflecting)", steps, log.series("accuracy_no_reflect"), false));
       }
-      Plots.steps(plots.resolve("grpo_" + GRPO_SERIES[i] + ".png"), titles[i], units[i], lines, aha.step());
+      Plots.steps(
+          plots.resolve("grpo_" + GRPO_SERIES[i] + ".png"), titles[i], units[i], lines, aha.step());
     }
     md.grpo(grpo, aha, quotes);
   }
@@ -182,8 +226,14 @@ public final class ReportStage implements Stage<ReportSpec> {
   static Map<String, Object> windowMeans(TrainingLog log, int from, int to) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("steps", List.of(from + 1, to));
-    for (String key : List.of("reward", "accuracy", "completion_length", "reflection_rate", "accuracy_reflect",
-        "accuracy_no_reflect")) {
+    for (String key :
+        List.of(
+            "reward",
+            "accuracy",
+            "completion_length",
+            "reflection_rate",
+            "accuracy_reflect",
+            "accuracy_no_reflect")) {
       if (!log.has(key)) continue;
       double[] x = log.series(key);
       double s = 0;

@@ -17,8 +17,17 @@ import java.util.List;
 public final class TrainingLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One logged completion: {@code {"step", "problem_id", "prompt", "completion", "reward", "correct", "reflects"}}. */
-  public record Sample(int step, String problemId, String completion, double reward, Boolean correct, boolean reflects) {}
+  /**
+   * One logged completion: {@code {"step", "problem_id", "prompt", "completion", "reward",
+   * "correct", "reflects"}}.
+   */
+  public record Sample(
+      int step,
+      String problemId,
+      String completion,
+      double reward,
+      Boolean correct,
+      boolean reflects) {}
 
   private final Path dir;
   private final List<JsonNode> steps;
@@ -39,10 +48,18 @@ public final class TrainingLog {
     for (Line l : lines(metrics)) {
       JsonNode step = l.node().get("step");
       if (step == null || !step.canConvertToInt() || step.asInt() < 1) {
-        throw new BadInputException(metrics + ":" + l.number() + ": key 'step' must be a positive integer");
+        throw new BadInputException(
+            metrics + ":" + l.number() + ": key 'step' must be a positive integer");
       }
       if (step.asInt() <= last) {
-        throw new BadInputException(metrics + ":" + l.number() + ": step " + step.asInt() + " does not follow step " + last);
+        throw new BadInputException(
+            metrics
+                + ":"
+                + l.number()
+                + ": step "
+                + step.asInt()
+                + " does not follow step "
+                + last);
       }
       last = step.asInt();
       steps.add(l.node());
@@ -53,12 +70,18 @@ public final class TrainingLog {
       for (Line l : lines(sfile)) {
         JsonNode n = l.node();
         if (!n.path("step").canConvertToInt() || !n.path("completion").isTextual()) {
-          throw new BadInputException(sfile + ":" + l.number() + ": expected integer 'step' and string 'completion'");
+          throw new BadInputException(
+              sfile + ":" + l.number() + ": expected integer 'step' and string 'completion'");
         }
         JsonNode correct = n.get("correct");
-        samples.add(new Sample(n.get("step").asInt(), n.path("problem_id").asText(""), n.get("completion").asText(),
-            n.path("reward").asDouble(Double.NaN), correct == null || correct.isNull() ? null : correct.asBoolean(),
-            n.path("reflects").asBoolean(false)));
+        samples.add(
+            new Sample(
+                n.get("step").asInt(),
+                n.path("problem_id").asText(""),
+                n.get("completion").asText(),
+                n.path("reward").asDouble(Double.NaN),
+                correct == null || correct.isNull() ? null : correct.asBoolean(),
+                n.path("reflects").asBoolean(false)));
       }
     }
     return new TrainingLog(dir, steps, samples);
@@ -105,7 +128,9 @@ public final class TrainingLog {
 
   /** The value of {@code key} per step, NaN where a step did not log it. */
   public double[] series(String key) {
-    return steps.stream().mapToDouble(n -> n.path(key).isNumber() ? n.get(key).asDouble() : Double.NaN).toArray();
+    return steps.stream()
+        .mapToDouble(n -> n.path(key).isNumber() ? n.get(key).asDouble() : Double.NaN)
+        .toArray();
   }
 
   public List<Sample> samples() {

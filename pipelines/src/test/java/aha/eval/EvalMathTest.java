@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class EvalMathTest {
   @Test
   void passAtKMatchesTheBinomialFormula() {
-    // n=5, c=2: k=1 is c/n; k=2 is 1 - C(3,2)/C(5,2) = 1 - 3/10; k=3 is 1 - C(3,3)/C(5,3) = 1 - 1/10
+    // n=5, c=2: k=1 is c/n; k=2 is 1 - C(3,2)/C(5,2) = 1 - 3/10; k=3 is 1 - C(3,3)/C(5,3) = 1 -
+    // 1/10
     assertThat(PassAtK.estimate(5, 2, 1)).isCloseTo(0.4, within(1e-12));
     assertThat(PassAtK.estimate(5, 2, 2)).isCloseTo(0.7, within(1e-12));
     assertThat(PassAtK.estimate(5, 2, 3)).isCloseTo(0.9, within(1e-12));
@@ -34,14 +35,21 @@ class EvalMathTest {
 
   @Test
   void majorityVoteTakesTheMostFrequentAnswerAndTheFirstOnATie() {
-    List<Vote> votes = List.of(new Vote("A", false), new Vote("B", true), new Vote("B", true), new Vote("A", false),
-        new Vote(null, false), new Vote("B", true));
+    List<Vote> votes =
+        List.of(
+            new Vote("A", false),
+            new Vote("B", true),
+            new Vote("B", true),
+            new Vote("A", false),
+            new Vote(null, false),
+            new Vote("B", true));
     assertThat(MajorityVote.solved(votes, 1)).isZero(); // A alone
     assertThat(MajorityVote.solved(votes, 2)).isZero(); // A 1, B 1: A came first
     assertThat(MajorityVote.solved(votes, 3)).isEqualTo(1); // B 2, A 1
     assertThat(MajorityVote.solved(votes, 4)).isZero(); // A 2, B 2: A came first
     assertThat(MajorityVote.solved(votes, 6)).isEqualTo(1); // B 3, A 2; the null does not vote
-    assertThat(MajorityVote.solved(List.of(new Vote(null, false), new Vote(null, false)), 2)).isZero();
+    assertThat(MajorityVote.solved(List.of(new Vote(null, false), new Vote(null, false)), 2))
+        .isZero();
   }
 
   @Test
@@ -55,22 +63,34 @@ class EvalMathTest {
 
   @Test
   void setScoresLeaveUnscorableProblemsOut() {
-    List<List<SampleRow>> problems = List.of(
-        List.of(row("p1", 0, "A", true, 10, true), row("p1", 1, "B", false, 20, false)),
-        List.of(row("p2", 0, "C", false, 30, false), row("p2", 1, "C", false, 40, true)),
-        List.of(row("p3", 0, "D", null, 1000, true), row("p3", 1, "D", null, 1000, true)));
-    SetScores s = SetScores.of(problems, List.of(row("p1", 0, "A", true, 5, false), row("p2", 0, "C", false, 5, false),
-        row("p3", 0, "D", null, 5, false)), 2);
+    List<List<SampleRow>> problems =
+        List.of(
+            List.of(row("p1", 0, "A", true, 10, true), row("p1", 1, "B", false, 20, false)),
+            List.of(row("p2", 0, "C", false, 30, false), row("p2", 1, "C", false, 40, true)),
+            List.of(row("p3", 0, "D", null, 1000, true), row("p3", 1, "D", null, 1000, true)));
+    SetScores s =
+        SetScores.of(
+            problems,
+            List.of(
+                row("p1", 0, "A", true, 5, false),
+                row("p2", 0, "C", false, 5, false),
+                row("p3", 0, "D", null, 5, false)),
+            2);
     assertThat(s.nProblems()).isEqualTo(2);
     assertThat(s.unscorable()).isEqualTo(1);
     assertThat(s.pass1().mean()).isCloseTo(0.25, within(1e-12)); // (1/2 + 0) / 2
     assertThat(s.pass1().stderr()).isCloseTo(0.25, within(1e-12)); // sqrt(0.125 / 2)
     assertThat(s.passAtK()).containsEntry(1, 0.25).containsEntry(2, 0.5);
-    assertThat(s.majAtK()).containsEntry(1, 0.5).containsEntry(2, 0.5); // p1: A (first on the tie) is right
+    assertThat(s.majAtK())
+        .containsEntry(1, 0.5)
+        .containsEntry(2, 0.5); // p1: A (first on the tie) is right
     assertThat(s.greedy()).isEqualTo(0.5);
     assertThat(s.meanLength()).isEqualTo(25.0); // p3's 1000-token samples are not counted
     assertThat(s.reflectionRate()).isEqualTo(0.5);
-    assertThat(s.toJson()).containsEntry("pass@1", 0.25).containsEntry("n_problems", 2).containsEntry("n_samples", 2);
+    assertThat(s.toJson())
+        .containsEntry("pass@1", 0.25)
+        .containsEntry("n_problems", 2)
+        .containsEntry("n_samples", 2);
   }
 
   @Test
@@ -84,7 +104,8 @@ class EvalMathTest {
     assertThat(Reflection.reflects(null)).isFalse();
   }
 
-  static SampleRow row(String id, int j, String answer, Boolean correct, int length, boolean reflects) {
+  static SampleRow row(
+      String id, int j, String answer, Boolean correct, int length, boolean reflects) {
     return new SampleRow("m", "s", id, j, false, "text", answer, correct, length, reflects, "stop");
   }
 }

@@ -43,8 +43,13 @@ class EvalStageTest {
   static Path digitSet(Path dir) throws Exception {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < 10; i++) {
-      s.append("{\"id\": \"d").append(i).append("\", \"problem\": \"Say ").append(i)
-          .append(".\", \"answer\": \"").append(i).append("\"}\n");
+      s.append("{\"id\": \"d")
+          .append(i)
+          .append("\", \"problem\": \"Say ")
+          .append(i)
+          .append(".\", \"answer\": \"")
+          .append(i)
+          .append("\"}\n");
     }
     s.append("{\"id\": \"broken\", \"problem\": \"No gold.\", \"answer\": \"\"}\n");
     Path f = dir.resolve("digits.jsonl");
@@ -73,17 +78,21 @@ class EvalStageTest {
             max_new_tokens: 1
             require_anchor: false
             batch_size: %d
-        """.formatted(model, set, batchSize);
+        """
+        .formatted(model, set, batchSize);
   }
 
   @Test
   @Tag("slow")
-  void resultsAgreeWithThePerSampleRowsAndDoNotDependOnBatchSize(@TempDir Path tmp) throws Exception {
+  void resultsAgreeWithThePerSampleRowsAndDoNotDependOnBatchSize(@TempDir Path tmp)
+      throws Exception {
     Path model = digitStudent(tmp);
     Path set = digitSet(tmp);
     Runs.run(Runs.writeRecipe(tmp, recipe(model, set, 5)), tmp.resolve("a"));
     Path stage = tmp.resolve("a/ev/02-eval");
-    List<SampleRow> rows = ParquetFiles.readAll(ParquetFiles.split(stage.resolve("data"), "samples"), SampleRow::fromAvro);
+    List<SampleRow> rows =
+        ParquetFiles.readAll(
+            ParquetFiles.split(stage.resolve("data"), "samples"), SampleRow::fromAvro);
     JsonNode results = new ObjectMapper().readTree(stage.resolve("results.json").toFile());
 
     // 2 models x (4 + 11 problems) x (4 samples + 1 greedy)
@@ -92,7 +101,9 @@ class EvalStageTest {
     for (SampleRow r : rows) {
       if (r.set().equals("digits")) {
         String gold = r.problemId().equals("broken") ? "" : r.problemId().substring(1);
-        assertThat(r.correct()).as(r.toString()).isEqualTo(verifier.verify(gold, r.completion()).asBoolean());
+        assertThat(r.correct())
+            .as(r.toString())
+            .isEqualTo(verifier.verify(gold, r.completion()).asBoolean());
       }
       assertThat(r.length()).isEqualTo(1);
       assertThat(r.finishReason()).isIn("stop", "length");
@@ -100,9 +111,11 @@ class EvalStageTest {
     for (String m : List.of("base", "digits")) {
       for (String s : List.of("prepare.eval", "digits")) {
         JsonNode j = results.path("eval").path(m).path(s);
-        Map<String, List<SampleRow>> byProblem = rows.stream()
-            .filter(r -> r.model().equals(m) && r.set().equals(s) && !r.greedy())
-            .collect(Collectors.groupingBy(SampleRow::problemId, TreeMap::new, Collectors.toList()));
+        Map<String, List<SampleRow>> byProblem =
+            rows.stream()
+                .filter(r -> r.model().equals(m) && r.set().equals(s) && !r.greedy())
+                .collect(
+                    Collectors.groupingBy(SampleRow::problemId, TreeMap::new, Collectors.toList()));
         List<Double> fractions = new ArrayList<>();
         int unscorable = 0;
         for (List<SampleRow> p : byProblem.values()) {
@@ -114,35 +127,50 @@ class EvalStageTest {
           fractions.add(p.stream().filter(r -> Boolean.TRUE.equals(r.correct())).count() / 4.0);
         }
         double mean = fractions.stream().mapToDouble(d -> d).average().orElseThrow();
-        double var = fractions.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum() / (fractions.size() - 1);
+        double var =
+            fractions.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum()
+                / (fractions.size() - 1);
         assertThat(j.path("pass@1").asDouble()).as(m + "/" + s).isCloseTo(mean, within(1e-12));
         assertThat(j.path("pass@k").path("1").asDouble()).isCloseTo(mean, within(1e-12));
-        assertThat(j.path("stderr").asDouble()).isCloseTo(Math.sqrt(var / fractions.size()), within(1e-12));
+        assertThat(j.path("stderr").asDouble())
+            .isCloseTo(Math.sqrt(var / fractions.size()), within(1e-12));
         assertThat(j.path("n_problems").asInt()).isEqualTo(fractions.size());
         assertThat(j.path("n_samples").asInt()).isEqualTo(4);
         assertThat(j.path("unscorable").asInt()).isEqualTo(unscorable);
-        assertThat(j.path("pass@k").path("4").asDouble()).isGreaterThanOrEqualTo(j.path("pass@k").path("2").asDouble());
+        assertThat(j.path("pass@k").path("4").asDouble())
+            .isGreaterThanOrEqualTo(j.path("pass@k").path("2").asDouble());
         assertThat(j.path("maj@k").has("4")).isTrue();
-        long greedyRows = rows.stream().filter(r -> r.model().equals(m) && r.set().equals(s) && r.greedy()).count();
+        long greedyRows =
+            rows.stream()
+                .filter(r -> r.model().equals(m) && r.set().equals(s) && r.greedy())
+                .count();
         assertThat(greedyRows).isEqualTo(byProblem.size());
       }
     }
-    // the unscorable gold is counted apart, and the digit student is sometimes right, sometimes wrong
-    assertThat(results.path("eval").path("digits").path("digits").path("unscorable").asInt()).isEqualTo(1);
-    assertThat(results.path("eval").path("digits").path("digits").path("pass@1").asDouble()).isStrictlyBetween(0.0, 1.0);
+    // the unscorable gold is counted apart, and the digit student is sometimes right, sometimes
+    // wrong
+    assertThat(results.path("eval").path("digits").path("digits").path("unscorable").asInt())
+        .isEqualTo(1);
+    assertThat(results.path("eval").path("digits").path("digits").path("pass@1").asDouble())
+        .isStrictlyBetween(0.0, 1.0);
     assertThat(results.path("throughput").path("samples_per_s").asDouble()).isPositive();
-    assertThat(Manifest.read(stage).path("splits").path("samples").path("rows").asLong()).isEqualTo(rows.size());
+    assertThat(Manifest.read(stage).path("splits").path("samples").path("rows").asLong())
+        .isEqualTo(rows.size());
 
     // same seed, another batch size: the same completions, sample for sample
     Runs.run(Runs.writeRecipe(tmp, recipe(model, set, 3)), tmp.resolve("b"));
-    List<SampleRow> again = ParquetFiles.readAll(
-        ParquetFiles.split(tmp.resolve("b/ev/02-eval/data"), "samples"), SampleRow::fromAvro);
+    List<SampleRow> again =
+        ParquetFiles.readAll(
+            ParquetFiles.split(tmp.resolve("b/ev/02-eval/data"), "samples"), SampleRow::fromAvro);
     assertThat(again).isEqualTo(rows);
   }
 
   @Test
   void aModelNeedsExactlyOneSourceAndSetsNeedATask(@TempDir Path tmp) throws Exception {
-    Path r = Runs.writeRecipe(tmp, """
+    Path r =
+        Runs.writeRecipe(
+            tmp,
+            """
         name: ev
         seed: 5
         stages:
@@ -154,14 +182,19 @@ class EvalStageTest {
             sets: [{label: s, path: x.jsonl}]
             n_samples: 2
         """);
-    assertThatThrownBy(() -> RecipeLoader.load(r)).isInstanceOf(BadInputException.class)
-        .hasMessageContaining("stages[1].models[0]").hasMessageContaining("exactly one of")
+    assertThatThrownBy(() -> RecipeLoader.load(r))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("stages[1].models[0]")
+        .hasMessageContaining("exactly one of")
         .hasMessageContaining("stages[1].sets[0].task");
   }
 
   @Test
   void aShortModelEntryNamesAnEarlierStage(@TempDir Path tmp) throws Exception {
-    Path r = Runs.writeRecipe(tmp, """
+    Path r =
+        Runs.writeRecipe(
+            tmp,
+            """
         name: ev
         seed: 5
         stages:
@@ -173,7 +206,8 @@ class EvalStageTest {
             sets: [prepare.eval]
             n_samples: 2
         """);
-    assertThatThrownBy(() -> RecipeLoader.load(r)).isInstanceOf(BadInputException.class)
+    assertThatThrownBy(() -> RecipeLoader.load(r))
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("'sft', which is not an earlier stage");
   }
 }

@@ -15,7 +15,8 @@ class AhaMomentTest {
     double[] length = {10, 10, 10, 10, 30, 30, 30, 30};
     double[] reflect = {0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5};
     AhaMoment a = AhaMoment.find(RULE, reward, length, reflect);
-    // reward: early mean 0, std 0.5, threshold 0.25; trailing means 0,0,0,0,0.5,1,1,1: above from step 5
+    // reward: early mean 0, std 0.5, threshold 0.25; trailing means 0,0,0,0,0.5,1,1,1: above from
+    // step 5
     assertThat(a.step()).isEqualTo(5);
     assertThat(a.thresholds()[0]).isCloseTo(0.25, within(1e-12));
     assertThat(a.thresholds()[1]).isCloseTo(15, within(1e-12));
@@ -27,7 +28,8 @@ class AhaMomentTest {
     double[] reward = {0, 0, 0, 1, 1, 1, 1, 1};
     double[] length = {10, 10, 10, 30, 30, 30, 30, 30};
     double[] reflect = {0, 0, 0, 0, 0, 0, 1, 1};
-    // reflection: mean 0.25, std sqrt(0.1875) ~ 0.433, threshold 0 + 0.2165; trailing means ... 0, 0.5, 1 -> step 7
+    // reflection: mean 0.25, std sqrt(0.1875) ~ 0.433, threshold 0 + 0.2165; trailing means ... 0,
+    // 0.5, 1 -> step 7
     assertThat(AhaMoment.find(RULE, reward, length, reflect).step()).isEqualTo(7);
   }
 
@@ -46,7 +48,13 @@ class AhaMomentTest {
     double[] up = {0, 0, 0, 1, 1, 1, 1, 1};
     double[] flat = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
     assertThat(AhaMoment.find(RULE, up, up, flat).why()).contains("reflection rate never changes");
-    assertThat(AhaMoment.find(RULE, new double[] {0, 1, 1, 1}, new double[] {0, 1, 1, 1}, new double[] {0, 1, 1, 1}).why())
+    assertThat(
+            AhaMoment.find(
+                    RULE,
+                    new double[] {0, 1, 1, 1},
+                    new double[] {0, 1, 1, 1},
+                    new double[] {0, 1, 1, 1})
+                .why())
         .contains("fewer than the early window");
   }
 

@@ -19,7 +19,10 @@ class ReportRunTest {
   @Test
   @Tag("slow")
   void aRunEndsWithRunReportAndARerunSkipsButRestoresIt(@TempDir Path tmp) throws Exception {
-    Path recipe = Runs.writeRecipe(tmp, """
+    Path recipe =
+        Runs.writeRecipe(
+            tmp,
+            """
         name: rep
         seed: 9
         stages:
@@ -43,16 +46,24 @@ class ReportRunTest {
     assertThat(e.path("n_samples").asInt()).isEqualTo(2);
     assertThat(e.path("pass@1").isNumber()).isTrue();
     assertThat(e.path("stderr").isNumber()).isTrue();
-    JsonNode evalResults = new ObjectMapper().readTree(run.resolve("02-eval/results.json").toFile());
+    JsonNode evalResults =
+        new ObjectMapper().readTree(run.resolve("02-eval/results.json").toFile());
     assertThat(summary.path("eval")).isEqualTo(evalResults.path("eval"));
-    assertThat(ImageIO.read(run.resolve("report/plots/eval_pass1.png").toFile()).getWidth()).isEqualTo(Plots.WIDTH);
-    assertThat(Files.readString(run.resolve("report/report.md"))).contains("| base | prepare.eval |");
+    assertThat(ImageIO.read(run.resolve("report/plots/eval_pass1.png").toFile()).getWidth())
+        .isEqualTo(Plots.WIDTH);
+    assertThat(Files.readString(run.resolve("report/report.md")))
+        .contains("| base | prepare.eval |");
     assertThat(run.resolve("03-report/_MANIFEST.json")).exists();
 
     // a rerun skips every stage, and puts back a report/ folder that was deleted
-    Files.walk(run.resolve("report")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    Files.walk(run.resolve("report"))
+        .sorted(java.util.Comparator.reverseOrder())
+        .forEach(p -> p.toFile().delete());
     List<StageRunner.Result> second = Runs.run(recipe, tmp.resolve("out"));
-    assertThat(second).extracting(StageRunner.Result::outcome).containsOnly(StageRunner.Outcome.SKIPPED);
-    assertThat(Files.readString(run.resolve("report/summary.json"))).isEqualTo(Files.readString(run.resolve("03-report/summary.json")));
+    assertThat(second)
+        .extracting(StageRunner.Result::outcome)
+        .containsOnly(StageRunner.Outcome.SKIPPED);
+    assertThat(Files.readString(run.resolve("report/summary.json")))
+        .isEqualTo(Files.readString(run.resolve("03-report/summary.json")));
   }
 }

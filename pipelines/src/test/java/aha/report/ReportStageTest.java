@@ -32,7 +32,8 @@ class ReportStageTest {
   static Path stage(Path run, String folder, String type) throws Exception {
     Path d = run.resolve(folder);
     Files.createDirectories(d);
-    Files.writeString(d.resolve("_MANIFEST.json"), "{\"type\": \"" + type + "\", \"stage\": \"" + type + "\"}");
+    Files.writeString(
+        d.resolve("_MANIFEST.json"), "{\"type\": \"" + type + "\", \"stage\": \"" + type + "\"}");
     return d;
   }
 
@@ -40,7 +41,12 @@ class ReportStageTest {
     Path d = stage(run, "01-sft", "sft");
     StringBuilder m = new StringBuilder();
     for (int s = 1; s <= 20; s++) {
-      m.append(String.format(Locale.ROOT, "{\"step\": %d, \"loss\": %.4f, \"lr\": 0.0003, \"grad_norm\": 1.0, \"tokens_per_s\": 900", s, 3.0 / s));
+      m.append(
+          String.format(
+              Locale.ROOT,
+              "{\"step\": %d, \"loss\": %.4f, \"lr\": 0.0003, \"grad_norm\": 1.0, \"tokens_per_s\": 900",
+              s,
+              3.0 / s));
       if (s % 5 == 0) m.append(String.format(Locale.ROOT, ", \"eval_loss\": %.4f", 3.3 / s));
       m.append("}\n");
     }
@@ -48,7 +54,9 @@ class ReportStageTest {
     return d;
   }
 
-  /** GRPO metrics with the planted step; {@code withAha} false keeps reflection flat (noise only). */
+  /**
+   * GRPO metrics with the planted step; {@code withAha} false keeps reflection flat (noise only).
+   */
   static Path grpo(Path run, boolean withAha) throws Exception {
     Path d = stage(run, "02-grpo", "grpo");
     Random rng = new Random(1);
@@ -57,18 +65,47 @@ class ReportStageTest {
     for (int s = 1; s <= STEPS; s++) {
       boolean after = s >= PLANTED;
       boolean jointDecoy = s >= 15 && s <= 17;
-      double reward = (after || jointDecoy ? 0.6 : 0.2) + (s >= 8 && s <= 10 ? 0.5 : 0) + 0.03 * rng.nextGaussian();
+      double reward =
+          (after || jointDecoy ? 0.6 : 0.2)
+              + (s >= 8 && s <= 10 ? 0.5 : 0)
+              + 0.03 * rng.nextGaussian();
       double length = (after || jointDecoy ? 180 : 100) + 5 * rng.nextGaussian();
       double reflect = (withAha && (after || jointDecoy) ? 0.4 : 0.05) + 0.02 * rng.nextGaussian();
-      m.append(String.format(Locale.ROOT, "{\"step\": %d, \"reward\": %.5f, \"reward_std\": 0.1, \"accuracy\": %.5f,"
-          + " \"completion_length\": %.3f, \"reflection_rate\": %.5f, \"accuracy_reflect\": 0.5, \"accuracy_no_reflect\": 0.3,"
-          + " \"kl\": 0.0, \"lr\": 0.000001}%n", s, reward, reward * 0.9, length, reflect));
+      m.append(
+          String.format(
+              Locale.ROOT,
+              "{\"step\": %d, \"reward\": %.5f, \"reward_std\": 0.1, \"accuracy\": %.5f,"
+                  + " \"completion_length\": %.3f, \"reflection_rate\": %.5f, \"accuracy_reflect\": 0.5, \"accuracy_no_reflect\": 0.3,"
+                  + " \"kl\": 0.0, \"lr\": 0.000001}%n",
+              s,
+              reward,
+              reward * 0.9,
+              length,
+              reflect));
       if (s % 5 == 1) {
-        String text = after && withAha
-            ? "<think>3+4=7, 7*2=14. Wait, let me check: 14 uses every number once.</think><answer>(3+4)*2</answer>"
-            : "<think>3*4=12</think><answer>3*4</answer>";
-        samples.append(JSON.writeValueAsString(Map.of("step", s, "problem_id", "p" + s, "prompt", "Make 14 from 3 4 2",
-            "completion", text, "reward", after ? 1.0 : 0.0, "correct", after, "reflects", after && withAha))).append('\n');
+        String text =
+            after && withAha
+                ? "<think>3+4=7, 7*2=14. Wait, let me check: 14 uses every number once.</think><answer>(3+4)*2</answer>"
+                : "<think>3*4=12</think><answer>3*4</answer>";
+        samples
+            .append(
+                JSON.writeValueAsString(
+                    Map.of(
+                        "step",
+                        s,
+                        "problem_id",
+                        "p" + s,
+                        "prompt",
+                        "Make 14 from 3 4 2",
+                        "completion",
+                        text,
+                        "reward",
+                        after ? 1.0 : 0.0,
+                        "correct",
+                        after,
+                        "reflects",
+                        after && withAha)))
+            .append('\n');
       }
     }
     Files.writeString(d.resolve("metrics.jsonl"), m);
@@ -78,7 +115,9 @@ class ReportStageTest {
 
   static Path eval(Path run) throws Exception {
     Path d = stage(run, "03-eval", "eval");
-    Files.writeString(d.resolve("results.json"), """
+    Files.writeString(
+        d.resolve("results.json"),
+        """
         {"settings": {"n_samples": 4, "temperature": 0.6, "top_p": 0.95, "max_new_tokens": 256, "seed": 1},
          "eval": {
            "sft":  {"prepare.eval": {"pass@1": 0.30, "stderr": 0.04, "n_problems": 100, "n_samples": 4, "unscorable": 0,
@@ -107,7 +146,8 @@ class ReportStageTest {
 
   @Test
   void findsThePlantedAhaStepAndWritesSummaryMarkdownAndPlots(@TempDir Path run) throws Exception {
-    Path done = runReport(run, Map.of("sft", sft(run), "grpo", grpo(run, true), "eval", eval(run)), SPEC);
+    Path done =
+        runReport(run, Map.of("sft", sft(run), "grpo", grpo(run, true), "eval", eval(run)), SPEC);
     JsonNode summary = JSON.readTree(run.resolve("report/summary.json").toFile());
 
     // contract 8
@@ -130,20 +170,32 @@ class ReportStageTest {
     assertThat(summary.path("sft").path("final_eval_loss").asDouble()).isEqualTo(0.165);
     JsonNode quotes = summary.path("grpo").path("quotes");
     assertThat(quotes.path("before")).hasSize(2);
-    quotes.path("before").forEach(q -> assertThat(q.path("step").asInt()).isLessThan(aha.path("step").asInt()));
-    quotes.path("after").forEach(q -> {
-      assertThat(q.path("step").asInt()).isGreaterThanOrEqualTo(aha.path("step").asInt());
-      assertThat(q.path("completion").asText()).contains("Wait, let me check");
-    });
+    quotes
+        .path("before")
+        .forEach(q -> assertThat(q.path("step").asInt()).isLessThan(aha.path("step").asInt()));
+    quotes
+        .path("after")
+        .forEach(
+            q -> {
+              assertThat(q.path("step").asInt()).isGreaterThanOrEqualTo(aha.path("step").asInt());
+              assertThat(q.path("completion").asText()).contains("Wait, let me check");
+            });
 
     String md = Files.readString(run.resolve("report/report.md"));
-    assertThat(md).contains("**Aha step: " + aha.path("step").asInt() + "** of 60")
+    assertThat(md)
+        .contains("**Aha step: " + aha.path("step").asInt() + "** of 60")
         .contains("| grpo | prepare.eval | 0.450 ± 0.050 |")
         .contains("Wait, let me check")
         .contains("plots/grpo_reflection_rate.png");
 
-    List<String> plots = List.of("eval_pass1.png", "sft_loss.png", "grpo_reward.png", "grpo_accuracy.png",
-        "grpo_completion_length.png", "grpo_reflection_rate.png");
+    List<String> plots =
+        List.of(
+            "eval_pass1.png",
+            "sft_loss.png",
+            "grpo_reward.png",
+            "grpo_accuracy.png",
+            "grpo_completion_length.png",
+            "grpo_reflection_rate.png");
     assertThat(summary.path("plots")).hasSize(plots.size());
     for (String p : plots) {
       for (Path dir : List.of(done, run.resolve("report"))) {
@@ -156,33 +208,54 @@ class ReportStageTest {
     // the plot is not blank: the aha marker is drawn in pure red somewhere
     BufferedImage reward = ImageIO.read(done.resolve("plots/grpo_reward.png").toFile());
     assertThat(countColor(reward, 0xFF0000)).isPositive();
-    assertThat(Files.readString(run.resolve("report/report.md"))).isEqualTo(Files.readString(done.resolve("report.md")));
+    assertThat(Files.readString(run.resolve("report/report.md")))
+        .isEqualTo(Files.readString(done.resolve("report.md")));
   }
 
   @Test
   void saysPlainlyWhenThereIsNoAhaStep(@TempDir Path run) throws Exception {
-    runReport(run, Map.of("grpo", grpo(run, false)), new ReportSpec(null, List.of("grpo"), null, 1, null));
+    runReport(
+        run,
+        Map.of("grpo", grpo(run, false)),
+        new ReportSpec(null, List.of("grpo"), null, 1, null));
     JsonNode summary = JSON.readTree(run.resolve("report/summary.json").toFile());
     assertThat(summary.path("grpo").path("aha").path("step").isNull()).isTrue();
     assertThat(summary.path("grpo").path("aha").path("why_none").asText()).isNotBlank();
     assertThat(summary.has("eval")).isFalse();
     String md = Files.readString(run.resolve("report/report.md"));
-    assertThat(md).contains("**No aha step was found**").contains("First logged step (1)").contains("Last logged step (56)");
+    assertThat(md)
+        .contains("**No aha step was found**")
+        .contains("First logged step (1)")
+        .contains("Last logged step (56)");
   }
 
   @Test
   void aStageOfAnotherTypeIsBadInput(@TempDir Path run) throws Exception {
     Path prep = stage(run, "01-prepare", "prepare");
-    assertThatThrownBy(() -> runReport(run, Map.of("prepare", prep), new ReportSpec(null, List.of("prepare"), null, null, null)))
-        .isInstanceOf(BadInputException.class).hasMessageContaining("'prepare' is a prepare stage");
+    assertThatThrownBy(
+            () ->
+                runReport(
+                    run,
+                    Map.of("prepare", prep),
+                    new ReportSpec(null, List.of("prepare"), null, null, null)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("'prepare' is a prepare stage");
   }
 
   @Test
   void aMalformedMetricsLineIsNamed(@TempDir Path run) throws Exception {
     Path g = stage(run, "02-grpo", "grpo");
-    Files.writeString(g.resolve("metrics.jsonl"), "{\"step\": 1, \"reward\": 0.1}\n{\"reward\": 0.2}\n");
-    assertThatThrownBy(() -> runReport(run, Map.of("grpo", g), new ReportSpec(null, List.of("grpo"), null, null, null)))
-        .isInstanceOf(BadInputException.class).hasMessageContaining("metrics.jsonl:2").hasMessageContaining("'step'");
+    Files.writeString(
+        g.resolve("metrics.jsonl"), "{\"step\": 1, \"reward\": 0.1}\n{\"reward\": 0.2}\n");
+    assertThatThrownBy(
+            () ->
+                runReport(
+                    run,
+                    Map.of("grpo", g),
+                    new ReportSpec(null, List.of("grpo"), null, null, null)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("metrics.jsonl:2")
+        .hasMessageContaining("'step'");
     assertThat(run.resolve("report")).doesNotExist();
   }
 
