@@ -8,21 +8,32 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * One model to evaluate. In a recipe either an earlier training stage's name ({@code sft}: its
  * {@code checkpoint/} folder) or a mapping with a {@code label} and exactly one of {@code init:
  * tiny} (the untrained tiny student, seeded with {@code seed} or the recipe's seed), {@code path:
- * DIR} (a Hugging Face model folder) or {@code hub: org/name} (with {@code revision}).
+ * DIR} (a Hugging Face model folder) or {@code hub: org/name} (with {@code revision}), or {@code
+ * stage: sft} with an optional {@code checkpoint} folder name inside that stage's folder (default
+ * {@code checkpoint}; e.g. {@code init} for a training stage's saved starting point).
  */
 public record EvalModel(
-    String label, String stage, String init, String path, String hub, String revision, Long seed) {
+    String label,
+    String stage,
+    String checkpoint,
+    String init,
+    String path,
+    String hub,
+    String revision,
+    Long seed) {
 
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public EvalModel(
       @JsonProperty("label") String label,
       @JsonProperty("stage") String stage,
+      @JsonProperty("checkpoint") String checkpoint,
       @JsonProperty("init") String init,
       @JsonProperty("path") String path,
       @JsonProperty("hub") String hub,
       @JsonProperty("revision") String revision,
       @JsonProperty("seed") Long seed) {
     this.stage = stage;
+    this.checkpoint = stage != null && checkpoint == null ? "checkpoint" : checkpoint;
     this.init = init;
     this.path = path;
     this.hub = hub;
@@ -34,7 +45,7 @@ public record EvalModel(
   /** The short form: an earlier stage's name. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static EvalModel ofStage(String stage) {
-    return new EvalModel(null, stage, null, null, null, null, null);
+    return new EvalModel(null, stage, null, null, null, null, null, null);
   }
 
   void validate(Checks c) {
@@ -49,6 +60,10 @@ public record EvalModel(
       c.fail("label", "must be letters, digits, '.', '_' or '-', got '" + label + "'");
     }
     if (init != null) c.oneOf(init, "init", java.util.List.of("tiny"));
+    if (checkpoint != null && stage == null) c.fail("checkpoint", "only applies to a stage reference");
+    if (checkpoint != null && !checkpoint.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      c.fail("checkpoint", "must be a folder name inside the stage folder, got '" + checkpoint + "'");
+    }
     if (seed != null && init == null) c.fail("seed", "only applies to init: tiny");
   }
 }

@@ -248,10 +248,10 @@ public final class EvalStage implements Stage<EvalSpec> {
    */
   static Path modelDir(EvalModel model, StageContext ctx, long seed) throws IOException {
     if (model.stage() != null) {
-      Path dir = ctx.input(model.stage()).resolve("checkpoint");
+      Path dir = ctx.input(model.stage()).resolve(model.checkpoint());
       if (!Files.isDirectory(dir))
         throw new BadInputException(
-            "stage " + model.stage() + " has no checkpoint/ folder at " + dir);
+            "stage " + model.stage() + " has no " + model.checkpoint() + "/ folder at " + dir);
       return dir;
     }
     if (model.path() != null) {
