@@ -32,7 +32,7 @@ public record AhaMoment(Integer step, double[] thresholds, String why) {
               + w
               + ")");
     }
-    double[][] series = {reward, length, reflection};
+    double[][] series = {carryForward(reward), carryForward(length), carryForward(reflection)};
     String[] names = {"reward", "completion length", "reflection rate"};
     double[] thresholds = new double[3];
     double[][] smooth = new double[3][];
@@ -64,6 +64,26 @@ public record AhaMoment(Integer step, double[] thresholds, String why) {
   private static boolean allAbove(double[][] smooth, double[] thresholds, int i) {
     for (int k = 0; k < 3; k++) if (!(smooth[k][i] > thresholds[k])) return false;
     return true;
+  }
+
+  /**
+   * A step that logged no value (null in metrics.jsonl, NaN here) takes the previous step's value
+   * (the first logged value for leading gaps), so one empty step neither breaks nor makes a stretch.
+   */
+  static double[] carryForward(double[] x) {
+    double[] out = x.clone();
+    double last = Double.NaN;
+    for (double v : x) {
+      if (!Double.isNaN(v)) {
+        last = v;
+        break;
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (Double.isNaN(out[i])) out[i] = last;
+      else last = out[i];
+    }
+    return out;
   }
 
   /** s[t] = mean of x[max(0, t-w+1) .. t]. */

@@ -62,4 +62,13 @@ class AhaMomentTest {
   void trailingMeanUsesFewerStepsAtTheStart() {
     assertThat(AhaMoment.trailingMean(new double[] {2, 4, 6, 8}, 3)).containsExactly(2, 3, 4, 6);
   }
+
+  @Test
+  void aStepWithoutAValueTakesThePreviousOne() {
+    double[] reward = {0, 0, 0, 0, 1, Double.NaN, 1, 1};
+    double[] length = {10, 10, 10, 10, 30, 30, 30, 30};
+    double[] reflect = {Double.NaN, 0, 0, 0, 0.5, 0.5, 0.5, 0.5};
+    assertThat(AhaMoment.carryForward(reflect)).containsExactly(0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5);
+    assertThat(AhaMoment.find(RULE, reward, length, reflect).step()).isEqualTo(5);
+  }
 }
