@@ -77,11 +77,15 @@ public final class EvalBenchmark {
           "Tiny student, %d Countdown problems x %d samples, temperature 0.6, top_p 0.95, up to %d new tokens,"
               + " %d threads.%n%n",
           problems, samples, maxNew, Runtime.getRuntime().availableProcessors());
-      System.out.println("| batch | completions | tokens | seconds | completions/s | tokens/s |");
-      System.out.println("|---|---|---|---|---|---|");
+      System.out.println(
+          "| stops at | batch | completions | tokens | seconds | completions/s | tokens/s |");
+      System.out.println("|---|---|---|---|---|---|---|");
       try (NDManager m = NDManager.newBaseManager();
           Checkpoint ckpt = Checkpoint.load(dir.resolve("m"), m)) {
         Generator gen = new Generator(ckpt.model(), ckpt.tokenizer(), ckpt.eosTokenIds());
+        // without EOS every row runs to max_new_tokens: the rate a trained model with long,
+        // even completions sees (an untrained one stops early and leaves rows idle)
+        Generator full = new Generator(ckpt.model(), ckpt.tokenizer(), java.util.Set.of());
         List<String> prompts = EvalStage.prompts(spec, ckpt, ps, "tiny", "bench");
         Scorer scorer = new Scorer(true);
         // warm-up: first calls load natives and compile
@@ -92,26 +96,27 @@ public final class EvalBenchmark {
             1,
             SamplingParams.sample(0.6, 0.95, 8, 1),
             (i, j, c) -> {});
-        for (String b : batches.split(",")) {
-          int batch = Integer.parseInt(b.trim());
-          long[] tokens = {0};
-          long t0 = System.nanoTime();
-          EvalStage.generate(
-              gen,
-              prompts,
-              samples,
-              batch,
-              SamplingParams.sample(0.6, 0.95, maxNew, 1),
-              (i, j, c) -> {
-                EvalStage.row("tiny", "bench", ps.get(i), j, false, c, scorer);
-                tokens[0] += c.tokenIds().length;
-              });
-          double s = (System.nanoTime() - t0) / 1e9;
-          long n = (long) problems * samples;
-          System.out.printf(
-              "| %d | %d | %d | %.1f | %.1f | %.0f |%n",
-              batch, n, tokens[0], s, n / s, tokens[0] / s);
-        }
+        for (String b : batches.split(","))
+          for (Generator g : List.of(gen, full)) {
+            int batch = Integer.parseInt(b.trim());
+            long[] tokens = {0};
+            long t0 = System.nanoTime();
+            EvalStage.generate(
+                g,
+                prompts,
+                samples,
+                batch,
+                SamplingParams.sample(0.6, 0.95, maxNew, 1),
+                (i, j, c) -> {
+                  EvalStage.row("tiny", "bench", ps.get(i), j, false, c, scorer);
+                  tokens[0] += c.tokenIds().length;
+                });
+            double s = (System.nanoTime() - t0) / 1e9;
+            long n = (long) problems * samples;
+            System.out.printf(
+                "| %s | %d | %d | %d | %.1f | %.1f | %.0f |%n",
+                g == gen ? "EOS" : "max_new_tokens", batch, n, tokens[0], s, n / s, tokens[0] / s);
+          }
       }
     } finally {
       try (var s = Files.walk(dir)) {

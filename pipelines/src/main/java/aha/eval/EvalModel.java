@@ -60,9 +60,11 @@ public record EvalModel(
       c.fail("label", "must be letters, digits, '.', '_' or '-', got '" + label + "'");
     }
     if (init != null) c.oneOf(init, "init", java.util.List.of("tiny"));
-    if (checkpoint != null && stage == null) c.fail("checkpoint", "only applies to a stage reference");
+    if (checkpoint != null && stage == null)
+      c.fail("checkpoint", "only applies to a stage reference");
     if (checkpoint != null && !checkpoint.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      c.fail("checkpoint", "must be a folder name inside the stage folder, got '" + checkpoint + "'");
+      c.fail(
+          "checkpoint", "must be a folder name inside the stage folder, got '" + checkpoint + "'");
     }
     if (seed != null && init == null) c.fail("seed", "only applies to init: tiny");
   }

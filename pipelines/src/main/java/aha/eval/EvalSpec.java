@@ -51,7 +51,7 @@ public record EvalSpec(
     responsePrefix = responsePrefix == null ? "" : responsePrefix;
     greedy = greedy == null ? Boolean.TRUE : greedy;
     requireAnchor = requireAnchor == null ? Boolean.TRUE : requireAnchor;
-    batchSize = batchSize == null ? 32 : batchSize;
+    batchSize = batchSize == null ? 64 : batchSize;
   }
 
   @Override

@@ -53,11 +53,13 @@ public final class EvalStage implements Stage<EvalSpec> {
     Scorer scorer = new Scorer(spec.requireAnchor());
     List<SampleRow> rows = new ArrayList<>();
     Map<String, Object> eval = new LinkedHashMap<>();
+    Map<String, Object> modelDirs = new LinkedHashMap<>();
     long samples = 0;
     long tokens = 0;
     long start = System.nanoTime();
     for (EvalModel model : spec.models()) {
       Path dir = modelDir(model, ctx, seed);
+      modelDirs.put(model.label(), dir.toString());
       Map<String, Object> perSet = new LinkedHashMap<>();
       try (NDManager m = NDManager.newBaseManager();
           Checkpoint ckpt = Checkpoint.load(dir, m)) {
@@ -133,6 +135,7 @@ public final class EvalStage implements Stage<EvalSpec> {
     settings.put("greedy", spec.greedy());
     settings.put("require_anchor", spec.requireAnchor());
     results.put("settings", settings);
+    results.put("models", modelDirs);
     results.put("eval", eval);
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("completions", samples);

@@ -68,7 +68,8 @@ public record AhaMoment(Integer step, double[] thresholds, String why) {
 
   /**
    * A step that logged no value (null in metrics.jsonl, NaN here) takes the previous step's value
-   * (the first logged value for leading gaps), so one empty step neither breaks nor makes a stretch.
+   * (the first logged value for leading gaps), so one empty step neither breaks nor makes a
+   * stretch.
    */
   static double[] carryForward(double[] x) {
     double[] out = x.clone();

@@ -215,22 +215,57 @@ class EvalStageTest {
   void aStageReferenceCanNameAnotherFolderOfThatStage(@TempDir Path tmp) throws Exception {
     Path run = tmp.resolve("run");
     Path sft = run.resolve("01-sft");
-    new TinyStudent("0123456789", 32, 1, 2, 1, 64, 512, 7).write(sft.resolve("init"), SafeTensors.Dtype.F32);
+    new TinyStudent("0123456789", 32, 1, 2, 1, 64, 512, 7)
+        .write(sft.resolve("init"), SafeTensors.Dtype.F32);
     Path out = run.resolve(".02-eval.tmp");
     Files.createDirectories(out.resolve("data"));
-    EvalSpec spec = new EvalSpec(null,
-        List.of(new EvalModel("base", "sft", "init", null, null, null, null, null)),
-        List.of(new EvalSet("digits", null, digitSet(tmp).toString(), "math", 3)),
-        2, 1.0, 1.0, 1, null, null, null, false, false, null, null);
+    EvalSpec spec =
+        new EvalSpec(
+            null,
+            List.of(new EvalModel("base", "sft", "init", null, null, null, null, null)),
+            List.of(new EvalSet("digits", null, digitSet(tmp).toString(), "math", 3)),
+            2,
+            1.0,
+            1.0,
+            1,
+            null,
+            null,
+            null,
+            false,
+            false,
+            null,
+            null);
     new EvalStage().run(spec, aha.stage.StageContexts.of("eval", out, 5, Map.of("sft", sft)));
-    JsonNode j = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("eval").path("base").path("digits");
+    JsonNode j =
+        new ObjectMapper()
+            .readTree(out.resolve("results.json").toFile())
+            .path("eval")
+            .path("base")
+            .path("digits");
     assertThat(j.path("n_problems").asInt()).isEqualTo(3);
     assertThat(j.path("greedy").isNull()).isTrue();
 
-    EvalSpec missing = new EvalSpec(null,
-        List.of(new EvalModel("base", "sft", null, null, null, null, null, null)), spec.sets(),
-        2, 1.0, 1.0, 1, null, null, null, false, false, null, null);
-    assertThatThrownBy(() -> new EvalStage().run(missing, aha.stage.StageContexts.of("eval", out, 5, Map.of("sft", sft))))
-        .isInstanceOf(BadInputException.class).hasMessageContaining("stage sft has no checkpoint/ folder");
+    EvalSpec missing =
+        new EvalSpec(
+            null,
+            List.of(new EvalModel("base", "sft", null, null, null, null, null, null)),
+            spec.sets(),
+            2,
+            1.0,
+            1.0,
+            1,
+            null,
+            null,
+            null,
+            false,
+            false,
+            null,
+            null);
+    assertThatThrownBy(
+            () ->
+                new EvalStage()
+                    .run(missing, aha.stage.StageContexts.of("eval", out, 5, Map.of("sft", sft))))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("stage sft has no checkpoint/ folder");
   }
 }
