@@ -51,6 +51,7 @@ public final class EvalStage implements Stage<EvalSpec> {
     Map<String, List<Problem>> sets = new LinkedHashMap<>();
     for (EvalSet s : spec.sets()) sets.put(s.label(), EvalProblems.load(s, ctx::input));
     Scorer scorer = new Scorer(spec.requireAnchor());
+    EvalParts parts = new EvalParts(ctx.stateDir());
     List<SampleRow> rows = new ArrayList<>();
     Map<String, Object> eval = new LinkedHashMap<>();
     Map<String, Object> modelDirs = new LinkedHashMap<>();
@@ -60,63 +61,53 @@ public final class EvalStage implements Stage<EvalSpec> {
     for (EvalModel model : spec.models()) {
       Path dir = modelDir(model, ctx, seed);
       modelDirs.put(model.label(), dir.toString());
-      Map<String, Object> perSet = new LinkedHashMap<>();
-      try (NDManager m = NDManager.newBaseManager();
-          Checkpoint ckpt = Checkpoint.load(dir, m)) {
-        if (ckpt.tokenizer() == null)
-          throw new BadInputException(dir + " has no tokenizer.json; eval needs one");
-        Generator gen = new Generator(ckpt.model(), ckpt.tokenizer(), ckpt.eosTokenIds());
-        for (EvalSet set : spec.sets()) {
-          long t0 = System.nanoTime();
-          List<Problem> problems = sets.get(set.label());
-          List<String> prompts = prompts(spec, ckpt, problems, model.label(), set.label());
-          List<List<SampleRow>> sampled = new ArrayList<>();
-          for (int i = 0; i < problems.size(); i++) sampled.add(new ArrayList<>());
-          SamplingParams sampling =
-              SamplingParams.sample(spec.temperature(), spec.topP(), spec.maxNewTokens(), seed);
-          generate(
-              gen,
-              prompts,
-              spec.nSamples(),
-              spec.batchSize(),
-              sampling,
-              (i, j, c) -> {
-                SampleRow r = row(model.label(), set.label(), problems.get(i), j, false, c, scorer);
-                sampled.get(i).add(r);
-              });
-          List<SampleRow> greedy = new ArrayList<>();
-          if (spec.greedy()) {
-            generate(
-                gen,
-                prompts,
-                1,
-                spec.batchSize(),
-                SamplingParams.greedy(spec.maxNewTokens()),
-                (i, j, c) ->
-                    greedy.add(
-                        row(model.label(), set.label(), problems.get(i), 0, true, c, scorer)));
-          }
-          SetScores scores = SetScores.of(sampled, greedy, spec.nSamples());
-          perSet.put(set.label(), scores.toJson());
-          for (List<SampleRow> p : sampled) rows.addAll(p);
-          rows.addAll(greedy);
-          long made = (long) problems.size() * spec.nSamples() + greedy.size();
-          long madeTokens =
-              sampled.stream().flatMap(List::stream).mapToLong(SampleRow::length).sum()
-                  + greedy.stream().mapToLong(SampleRow::length).sum();
-          samples += made;
-          tokens += madeTokens;
-          double secs = (System.nanoTime() - t0) / 1e9;
-          System.err.printf(
-              "  eval: %s on %s: pass@1 %.4f +- %.4f over %d problems (%d samples, %.1f samples/s)%n",
-              model.label(),
-              set.label(),
-              scores.pass1().mean(),
-              scores.pass1().stderr(),
-              scores.nProblems(),
-              made,
-              made / Math.max(secs, 1e-9));
+      // parts finished by an earlier, interrupted attempt are read back instead of generated
+      Map<String, List<SampleRow>> done = new LinkedHashMap<>();
+      Map<String, String> keys = new LinkedHashMap<>();
+      for (EvalSet set : spec.sets()) {
+        String key = EvalParts.key(spec, seed, model, dir, set, sets.get(set.label()));
+        keys.put(set.label(), key);
+        List<SampleRow> old = parts.read(key);
+        if (old != null) {
+          done.put(set.label(), old);
+          ctx.count("eval.parts_reused", 1);
         }
+      }
+      if (done.size() < spec.sets().size()) {
+        try (NDManager m = NDManager.newBaseManager();
+            Checkpoint ckpt = Checkpoint.load(dir, m)) {
+          if (ckpt.tokenizer() == null) {
+            throw new BadInputException(dir + " has no tokenizer.json; eval needs one");
+          }
+          Generator gen = new Generator(ckpt.model(), ckpt.tokenizer(), ckpt.eosTokenIds());
+          for (EvalSet set : spec.sets()) {
+            if (done.containsKey(set.label())) continue;
+            long t0 = System.nanoTime();
+            List<SampleRow> made =
+                generateSet(spec, seed, ckpt, gen, model, set, sets.get(set.label()), scorer);
+            parts.write(keys.get(set.label()), made);
+            done.put(set.label(), made);
+            samples += made.size();
+            tokens += made.stream().mapToLong(SampleRow::length).sum();
+            System.err.printf(
+                "  eval: %s on %s: %d completions in %.1f s%n",
+                model.label(), set.label(), made.size(), (System.nanoTime() - t0) / 1e9);
+          }
+        }
+      }
+      Map<String, Object> perSet = new LinkedHashMap<>();
+      for (EvalSet set : spec.sets()) {
+        List<SampleRow> setRows = done.get(set.label());
+        SetScores scores = scores(setRows, sets.get(set.label()), spec.nSamples());
+        perSet.put(set.label(), scores.toJson());
+        rows.addAll(setRows);
+        System.err.printf(
+            "  eval: %s on %s: pass@1 %.4f +- %.4f over %d problems%n",
+            model.label(),
+            set.label(),
+            scores.pass1().mean(),
+            scores.pass1().stderr(),
+            scores.nProblems());
       }
       eval.put(model.label(), perSet);
     }
@@ -137,6 +128,7 @@ public final class EvalStage implements Stage<EvalSpec> {
     results.put("settings", settings);
     results.put("models", modelDirs);
     results.put("eval", eval);
+    // what this attempt generated (parts reused from an interrupted attempt are not counted)
     Map<String, Object> speed = new LinkedHashMap<>();
     speed.put("completions", samples);
     speed.put("completion_tokens", tokens);
@@ -149,6 +141,56 @@ public final class EvalStage implements Stage<EvalSpec> {
     ctx.count("eval.completion_tokens", tokens);
     ctx.summary("samples_per_s", Math.round(samples / Math.max(seconds, 1e-9) * 100) / 100.0);
     ctx.summary("tokens_per_s", Math.round(tokens / Math.max(seconds, 1e-9) * 10) / 10.0);
+    parts.clear();
+  }
+
+  /**
+   * The sampled rows (problem by problem, sample_index order), then the greedy rows, of one set.
+   */
+  static List<SampleRow> generateSet(
+      EvalSpec spec,
+      long seed,
+      Checkpoint ckpt,
+      Generator gen,
+      EvalModel model,
+      EvalSet set,
+      List<Problem> problems,
+      Scorer scorer) {
+    List<String> prompts = prompts(spec, ckpt, problems, model.label(), set.label());
+    List<SampleRow> out = new ArrayList<>();
+    SamplingParams sampling =
+        SamplingParams.sample(spec.temperature(), spec.topP(), spec.maxNewTokens(), seed);
+    generate(
+        gen,
+        prompts,
+        spec.nSamples(),
+        spec.batchSize(),
+        sampling,
+        (i, j, c) ->
+            out.add(row(model.label(), set.label(), problems.get(i), j, false, c, scorer)));
+    if (spec.greedy()) {
+      generate(
+          gen,
+          prompts,
+          1,
+          spec.batchSize(),
+          SamplingParams.greedy(spec.maxNewTokens()),
+          (i, j, c) ->
+              out.add(row(model.label(), set.label(), problems.get(i), 0, true, c, scorer)));
+    }
+    return out;
+  }
+
+  /** Scores of one set from its rows, problems in the set's order. */
+  static SetScores scores(List<SampleRow> rows, List<Problem> problems, int n) {
+    Map<String, List<SampleRow>> byProblem = new LinkedHashMap<>();
+    for (Problem p : problems) byProblem.put(p.id(), new ArrayList<>());
+    List<SampleRow> greedy = new ArrayList<>();
+    for (SampleRow r : rows) {
+      if (r.greedy()) greedy.add(r);
+      else byProblem.get(r.problemId()).add(r);
+    }
+    return SetScores.of(new ArrayList<>(byProblem.values()), greedy, n);
   }
 
   /** Receives completion {@code j} of prompt {@code i}. */

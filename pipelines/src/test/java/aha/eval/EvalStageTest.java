@@ -10,6 +10,7 @@ import aha.model.SafeTensors;
 import aha.model.TinyStudent;
 import aha.recipe.RecipeLoader;
 import aha.stage.Manifest;
+import aha.stage.StageContext;
 import aha.testing.Runs;
 import aha.verify.MathVerifier;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -267,5 +268,67 @@ class EvalStageTest {
                     .run(missing, aha.stage.StageContexts.of("eval", out, 5, Map.of("sft", sft))))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("stage sft has no checkpoint/ folder");
+  }
+
+  @Test
+  void aRerunAfterAFailureReusesFinishedPartsAndGivesTheSameRows(@TempDir Path tmp)
+      throws Exception {
+    Path digits = digitStudent(tmp);
+    Path second = tmp.resolve("second");
+    EvalSpec spec =
+        new EvalSpec(
+            null,
+            List.of(
+                new EvalModel("digits", null, null, null, digits.toString(), null, null, null),
+                new EvalModel("second", null, null, null, second.toString(), null, null, null)),
+            List.of(new EvalSet("digits", null, digitSet(tmp).toString(), "math", 5)),
+            3,
+            1.0,
+            1.0,
+            1,
+            null,
+            null,
+            null,
+            true,
+            false,
+            null,
+            4);
+    Path run = tmp.resolve("run");
+    Path out = run.resolve(".01-eval.tmp");
+    Files.createDirectories(out.resolve("data"));
+    // the second model is missing: the first attempt fails after finishing the first model
+    StageContext first = aha.stage.StageContexts.of("eval", out, 5, Map.of());
+    assertThatThrownBy(() -> new EvalStage().run(spec, first))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("is not a folder");
+    assertThat(run.resolve(".state/01-eval/parts")).isNotEmptyDirectory();
+
+    Files.walk(digits)
+        .forEach(
+            f -> {
+              try {
+                Files.copy(f, second.resolve(digits.relativize(f)));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    StageContext again = aha.stage.StageContexts.of("eval", out, 5, Map.of());
+    new EvalStage().run(spec, again);
+    assertThat(again.counter("eval.parts_reused")).isEqualTo(1);
+    assertThat(again.counter("eval.completions")).isEqualTo(5 * 4); // only the second model's
+    assertThat(run.resolve(".state/01-eval/parts")).doesNotExist();
+
+    Path fresh = tmp.resolve("fresh/.01-eval.tmp");
+    Files.createDirectories(fresh.resolve("data"));
+    new EvalStage().run(spec, aha.stage.StageContexts.of("eval", fresh, 5, Map.of()));
+    assertThat(samples(out)).isEqualTo(samples(fresh));
+    assertThat(new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("eval"))
+        .isEqualTo(
+            new ObjectMapper().readTree(fresh.resolve("results.json").toFile()).path("eval"));
+  }
+
+  static List<SampleRow> samples(Path stage) {
+    return ParquetFiles.readAll(
+        ParquetFiles.split(stage.resolve("data"), "samples"), SampleRow::fromAvro);
   }
 }
