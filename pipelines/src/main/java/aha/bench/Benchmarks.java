@@ -35,6 +35,8 @@ public final class Benchmarks {
         "scripts/aha bench --only filter", Benchmarks::filter));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
+    ALL.put("eval", new Entry("Eval generation and scoring (tiny student, Countdown prompts)", "scripts/aha bench --only eval",
+        aha.eval.EvalBenchmark::main));
   }
 
   private static void filter(String[] args) throws Exception {

@@ -1,9 +1,11 @@
 package aha.recipe;
 
+import aha.eval.EvalSpec;
 import aha.generate.GenerateSpec;
 import aha.filter.FilterSpec;
 import aha.prepare.PrepareSpec;
 import aha.publish.PublishSpec;
+import aha.report.ReportSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
   @JsonSubTypes.Type(value = FilterSpec.class, name = "filter"),
   @JsonSubTypes.Type(value = aha.grpo.stage.GrpoSpec.class, name = "grpo"),
+  @JsonSubTypes.Type(value = EvalSpec.class, name = "eval"),
+  @JsonSubTypes.Type(value = ReportSpec.class, name = "report"),
   @JsonSubTypes.Type(value = PublishSpec.class, name = "publish")
 })
 public interface StageSpec {

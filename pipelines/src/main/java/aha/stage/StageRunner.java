@@ -113,6 +113,7 @@ public final class StageRunner {
           finished.put(spec.stageName(), dir);
           hashes.put(spec.stageName(), hash);
           if (selected) out.printf("[%d/%d] %s: up to date, skipped (%s)%n", i + 1, stages.size(), spec.stageName(), dir);
+          if (selected) Stages.of(spec).published(spec, dir);
           results.add(new Result(spec.stageName(), dir, Outcome.SKIPPED));
         }
         continue;
@@ -145,6 +146,7 @@ public final class StageRunner {
           new Manifest.Timing(started.toString(), finishedAt.toString(), seconds), versions());
       m.write(tmp);
       replace(tmp, dir);
+      Stages.of(spec).published(spec, dir);
       StringBuilder rows = new StringBuilder();
       splits.forEach((k, v) -> rows.append(rows.length() == 0 ? "" : ", ").append(k).append(' ').append(v.rows()).append(" rows"));
       out.printf("[%d/%d] %s: done in %.1f s%s -> %s%n", i + 1, total, spec.stageName(), seconds,

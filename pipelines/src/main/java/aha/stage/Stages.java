@@ -1,5 +1,7 @@
 package aha.stage;
 
+import aha.eval.EvalSpec;
+import aha.eval.EvalStage;
 import aha.generate.GenerateSpec;
 import aha.generate.GenerateStage;
 import aha.filter.FilterSpec;
@@ -9,6 +11,8 @@ import aha.prepare.PrepareStage;
 import aha.publish.PublishSpec;
 import aha.publish.PublishStage;
 import aha.recipe.StageSpec;
+import aha.report.ReportSpec;
+import aha.report.ReportStage;
 import java.util.Map;
 
 /** Which implementation runs each spec type. */
@@ -18,6 +22,8 @@ final class Stages {
       GenerateSpec.class, new GenerateStage(),
       FilterSpec.class, new FilterStage(),
       aha.grpo.stage.GrpoSpec.class, new aha.grpo.stage.GrpoStage(),
+      EvalSpec.class, new EvalStage(),
+      ReportSpec.class, new ReportStage(),
       PublishSpec.class, new PublishStage());
 
   private Stages() {}
