@@ -49,7 +49,10 @@ final class RunCommand implements Callable<Integer> {
     Recipe r = RecipeLoader.load(recipe);
     StageRunner.Options o = new StageRunner.Options(Runner.parse(runner), sparkMaster, force, stage, outputDir, false);
     new StageRunner(o, System.out).run(r, recipe);
-    System.out.println("Outputs: " + StageRunner.runDir(r, o));
+    java.nio.file.Path runDir = StageRunner.runDir(r, o);
+    System.out.println("Outputs: " + runDir);
+    java.nio.file.Path report = runDir.resolve("report/report.md");
+    if (java.nio.file.Files.isRegularFile(report)) System.out.println("Report: " + report);
     return Main.EXIT_OK;
   }
 }
