@@ -213,6 +213,11 @@ public final class LocalTeacherServer implements AutoCloseable {
       boolean includeUsage = json.path("stream_options").path("include_usage").asBoolean(false);
       List<LocalTeacher.Completion> choices = teacher.complete(request);
       String id = "chatcmpl-" + bodyKey.substring(0, 24);
+      if (fault == null) {
+        // counted before the answer leaves, so a client that has it never sees a stale count
+        completions.incrementAndGet();
+        servedByBody.computeIfAbsent(bodyKey, k -> new AtomicInteger()).incrementAndGet();
+      }
       if (request.stream()) {
         dropped = "drop".equals(fault);
         stream(ex, request, id, choices, includeUsage, fault);
@@ -220,10 +225,6 @@ public final class LocalTeacherServer implements AutoCloseable {
         sendJson(ex, 200, "{\"id\": \"" + id + "\", \"choices\": [{\"index\": 0, \"mess");
       } else {
         sendJson(ex, 200, ChatCodec.write(responseJson(request, id, choices)));
-      }
-      if (fault == null) {
-        completions.incrementAndGet();
-        servedByBody.computeIfAbsent(bodyKey, k -> new AtomicInteger()).incrementAndGet();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
