@@ -44,13 +44,14 @@ public final class ScalingBenchmark {
   public static final Map<String, Workload> WORKLOADS = new LinkedHashMap<>();
 
   static {
-    // 4 numbers in 1..50 and targets up to 500, so that 1M problems are mostly distinct (dedupe has real work)
+    // 3 numbers in 1..100 and targets up to 1000: 1M problems are mostly distinct, so every row goes through
+    // de-duplication and the hold-out join (4 numbers would make the expression search dominate the time)
     WORKLOADS.put("prepare-countdown", new Workload("prepare-countdown", "prepare", n -> """
         name: bench
         seed: 1
         stages:
           - type: prepare
-            source: {generator: countdown, count: %d, numbers: 4, max_number: 50, max_target: 500}
+            source: {generator: countdown, count: %d, numbers: 3, max_number: 100, max_target: 1000}
             eval_holdout: 500
         """.formatted(n)));
     WORKLOADS.put("prepare-arithmetic", new Workload("prepare-arithmetic", "prepare", n -> """
