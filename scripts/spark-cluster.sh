@@ -36,8 +36,8 @@ while [[ $# -gt 0 ]]; do
 done
 for n in "$port" "$webui" "$worker_webui" "$cores"; do [[ $n =~ ^[0-9]+$ ]] || die "ports and --cores must be numbers, got '$n'"; done
 [[ $memory =~ ^[0-9]+[mMgG]$ ]] || die "--memory must look like 4g or 512m, got '$memory'"
-mkdir -p "$run_dir"
-run_dir="$(cd "$run_dir" && pwd)"
+[[ $cmd == start ]] && mkdir -p "$run_dir"
+[[ -d $run_dir ]] && run_dir="$(cd "$run_dir" && pwd)"
 
 export SPARK_HOME="$home" SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.12
 
@@ -65,7 +65,10 @@ live_pid() {
   local f="$run_dir/$1.pid" pid
   [[ -f $f ]] || return 1
   pid="$(cat "$f")"
-  [[ -r /proc/$pid/cmdline ]] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "org.apache.spark.deploy" && echo "$pid"
+  [[ -r /proc/$pid/cmdline ]] || return 1
+  local cmdline
+  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ $cmdline == *org.apache.spark.deploy* ]] && echo "$pid"
 }
 
 master_json() { curl -sf --max-time 2 "http://127.0.0.1:$1/json/"; }
@@ -108,7 +111,8 @@ wait_for() {
   local name="$1" pattern="$2"
   for _ in $(seq 1 240); do
     live_pid "$name" >/dev/null || return 1
-    master_json "$webui" 2>/dev/null | grep -Eq "$pattern" && return 0
+    local json
+    json="$(master_json "$webui" 2>/dev/null)" && grep -Eq "$pattern" <<<"$json" && return 0
     sleep 0.25
   done
   return 1
