@@ -13,7 +13,8 @@ export OMP_WAIT_POLICY := PASSIVE
 STAGES := prepare generate filter sft grpo eval report publish
 DUCKDB := .tools/duckdb/node_modules/@duckdb/node-api/package.json
 
-.PHONY: help build run test test-fast test-shared validate $(STAGES) bench style clean test-setup
+.PHONY: help build run test test-fast test-shared validate $(STAGES) bench style clean test-setup \
+  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling
 
 help:
 	@echo "make run                 build, then run $(RECIPE) (the built-in offline recipe)"
@@ -24,6 +25,9 @@ help:
 	@echo "make <stage> RECIPE=f    run one stage from its inputs: $(STAGES)"
 	@echo "make bench               measure and write docs/benchmarks.md"
 	@echo "make style               format the Java sources (google-java-format)"
+	@echo "make shaded              pipelines/target/aha-shaded.jar, the one jar a Spark cluster's driver runs (~400 MB)"
+	@echo "make spark-cluster       start a standalone Spark master + worker on 127.0.0.1 (stop: make spark-cluster-stop)"
+	@echo "make spark-submit RECIPE=f MASTER=spark://host:port   run the recipe's data stages on a cluster (docs/cluster.md)"
 
 build:
 	$(MVN) -q -DskipTests package
@@ -59,3 +63,29 @@ style:
 
 clean:
 	$(MVN) -q clean
+
+# --- Spark cluster (docs/cluster.md) ---
+MASTER ?= spark://127.0.0.1:7077
+CLUSTER_ARGS ?=
+shaded:
+	$(MVN) -q -Pshaded -DskipTests package
+
+spark-cluster:
+	scripts/spark-cluster.sh start $(CLUSTER_ARGS)
+
+spark-cluster-stop:
+	scripts/spark-cluster.sh stop
+
+spark-cluster-status:
+	scripts/spark-cluster.sh status
+
+spark-submit:
+	scripts/spark-submit.sh $(RECIPE) --master $(MASTER) $(ARGS)
+
+# Times a data stage on Direct, Spark local[2] and a standalone cluster it starts on free ports.
+WORKLOAD ?= prepare-countdown
+SIZES ?= 100000,1000000
+bench-scaling: build
+	bash -c 'source scripts/lib/spark-jvm.sh && exec java -Xmx6g "$${spark_jvm_flags[@]}" \
+	  -cp "pipelines/target/aha.jar:$$(cat pipelines/target/classpath.txt)" aha.cluster.ScalingBenchmark \
+	  --workload $(WORKLOAD) --sizes $(SIZES) $(ARGS)'

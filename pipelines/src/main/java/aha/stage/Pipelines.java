@@ -28,6 +28,10 @@ public final class Pipelines {
       o.setRunner(SparkRunner.class);
       o.setSparkMaster(sparkMaster == null ? "local[2]" : sparkMaster);
       o.setEnableSparkMetricSinks(false);
+      // A PCollection read twice is cached; with the default MEMORY_ONLY, a partition that does not fit
+      // an executor's memory is silently recomputed, which repeats its DoFns and inflates the
+      // (attempted-only) counters in the manifest. Seen at 1M problems on a 1g executor.
+      o.setStorageLevel("MEMORY_AND_DISK");
       o.setAppName(appName);
       options = o;
     } else {
