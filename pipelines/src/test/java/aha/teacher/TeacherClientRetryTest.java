@@ -178,9 +178,13 @@ class TeacherClientRetryTest {
 
   @Test
   void retriesATimeout() {
-    server.enqueue(ok().newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
+    server.enqueue(ok().newBuilder().headersDelay(6, TimeUnit.SECONDS).build());
     server.enqueue(ok());
-    try (TeacherClient client = client(3)) {
+    // a generous read timeout (1.5 s) so a loaded CI machine does not time out the second answer too
+    try (TeacherClient client = new TeacherClient(
+        TeacherClientConfig.defaults(server.url("/v1").toString(), null)
+            .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50))
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ZERO))) {
       assertThat(client.complete(request()).choices()).hasSize(1);
       assertThat(client.counters().retries(RetryCause.TIMEOUT)).isEqualTo(1);
     }
