@@ -2,6 +2,7 @@ package aha.recipe;
 
 import aha.generate.GenerateSpec;
 import aha.prepare.PrepareSpec;
+import aha.sft.SftSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
-  @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate")
+  @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
+  @JsonSubTypes.Type(value = SftSpec.class, name = "sft")
 })
 public interface StageSpec {
   /** The {@code type} key. */

@@ -5,13 +5,16 @@ import aha.generate.GenerateStage;
 import aha.prepare.PrepareSpec;
 import aha.prepare.PrepareStage;
 import aha.recipe.StageSpec;
+import aha.sft.SftSpec;
+import aha.sft.SftStage;
 import java.util.Map;
 
 /** Which implementation runs each spec type. */
 final class Stages {
   private static final Map<Class<? extends StageSpec>, Stage<?>> BY_SPEC = Map.of(
       PrepareSpec.class, new PrepareStage(),
-      GenerateSpec.class, new GenerateStage());
+      GenerateSpec.class, new GenerateStage(),
+      SftSpec.class, new SftStage());
 
   private Stages() {}
 
