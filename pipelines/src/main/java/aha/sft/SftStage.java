@@ -58,7 +58,12 @@ public final class SftStage implements Stage<SftSpec> {
       Batches.Split split = Batches.holdOut(conversations.size(), spec.evalFraction(), spec.evalMaxExamples(), seed);
       List<Example> train = encode(encoder, conversations, split.train(), ctx, "train");
       List<Example> eval = encode(encoder, conversations, split.eval(), ctx, "eval");
-      if (train.isEmpty()) throw new BadInputException(input + ": no conversation has an assistant turn to learn");
+      if (train.isEmpty()) {
+        throw new BadInputException(ctx.counter("sft.truncated") > 0
+            ? input + ": no assistant token is left within max_length " + spec.maxLength() + " (" + ctx.counter("sft.truncated")
+                + " conversations were cut); raise max_length"
+            : input + ": no conversation has an assistant turn to learn");
+      }
       if (spec.packing()) train = Batches.pack(train, spec.maxLength());
       ctx.count("sft.train_examples", train.size());
       ctx.count("sft.eval_examples", eval.size());
