@@ -33,6 +33,8 @@ public final class Benchmarks {
         "scripts/aha bench --only teacher", aha.teacher.TeacherBenchmark::main));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
+    ALL.put("sft", new Entry("SFT of the tiny student on verified Countdown traces (local teacher)",
+        "scripts/aha bench --only sft", args -> aha.sft.SftBenchmark.main(new String[] {"--steps", "100", "--eval", "100"})));
   }
 
   /** Adds {@code --shared DIR} when the reference data sets beside the checkout exist. */
