@@ -34,6 +34,14 @@ public final class Conversations {
     List<ChatMessage> msgs = new ArrayList<>();
     for (Object o : list) {
       GenericRecord m = (GenericRecord) o;
+      // files written by pyarrow / HF datasets may wrap each list item as {element: {...}}
+      if (m.getSchema().getField("role") == null && m.getSchema().getFields().size() == 1
+          && m.get(0) instanceof GenericRecord inner) {
+        m = inner;
+      }
+      if (m.getSchema().getField("role") == null || m.getSchema().getField("content") == null) {
+        throw new BadInputException(file + ": row " + row + ": messages must be {role, content} structs");
+      }
       Object role = m.get("role");
       Object content = m.get("content");
       if (role == null) throw new BadInputException(file + ": row " + row + " has a message without a role");
