@@ -19,11 +19,9 @@ public final class Conversations {
         throw new BadInputException(f + " has no 'messages' column; sft reads the filter stage's train split"
             + " (list of {role, content})");
       }
-      long[] row = {0};
-      out.addAll(ParquetFiles.readAll(List.of(f), r -> {
-        row[0]++;
-        return messages(r, f, row[0]);
-      }));
+      // checked after reading, so a bad row is reported as itself, not as an unreadable file
+      List<GenericRecord> rows = ParquetFiles.readAll(List.of(f), r -> r);
+      for (int i = 0; i < rows.size(); i++) out.add(messages(rows.get(i), f, i + 1));
     }
     return out;
   }
