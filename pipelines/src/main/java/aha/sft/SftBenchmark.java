@@ -88,6 +88,14 @@ public final class SftBenchmark {
       System.out.println("| --- | ---: | ---: |");
       System.out.println("| untrained | " + before + " |");
       System.out.println("| after SFT | " + evaluate(s, eval, verifier) + " |");
+      System.out.println();
+      Generator g = new Generator(s.model(), s.tokenizer(), s.generationEos());
+      for (Problem p : eval.subList(0, Math.min(3, eval.size()))) {
+        Completion out = g.generateText(List.of(s.template().render(List.of(ChatMessage.user(p.problem())), true)),
+            SamplingParams.greedy(384)).get(0);
+        System.out.printf("- `%s` -> `%s` (%s, %s)%n", p.problem(), out.text().replace("\n", "\\n"),
+            out.finishReason().apiName(), correct(verifier, p, out.text()) ? "correct" : "wrong");
+      }
     } finally {
       TrainCheckpoints.deleteTree(scratch);
     }

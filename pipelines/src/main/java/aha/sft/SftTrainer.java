@@ -12,8 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The SFT loop: masked next-token loss on assistant tokens, AdamW, a learning-rate schedule,
@@ -186,14 +189,14 @@ public final class SftTrainer {
 
   /** Mean NLL per labelled token over the held-out examples, no gradients. */
   double evalLoss(CausalLM model) {
-    int[] order = java.util.stream.IntStream.range(0, eval.size()).boxed()
-        .sorted(java.util.Comparator.comparingInt(i -> eval.get(i).length())).mapToInt(Integer::intValue).toArray();
+    int[] order = IntStream.range(0, eval.size()).boxed()
+        .sorted(Comparator.comparingInt(i -> eval.get(i).length())).mapToInt(Integer::intValue).toArray();
     double sum = 0;
     long count = 0;
     int bs = spec.perDeviceTrainBatchSize();
     NDManager m = model.manager();
     for (int s = 0; s < order.length; s += bs) {
-      Batch b = Batch.of(eval, java.util.Arrays.copyOfRange(order, s, Math.min(order.length, s + bs)));
+      Batch b = Batch.of(eval, Arrays.copyOfRange(order, s, Math.min(order.length, s + bs)));
       try (NDScope scope = new NDScope()) {
         Shape shape = new Shape(b.rows(), b.width());
         NDArray lp = model.tokenLogProbs(m.create(b.ids(), shape), m.create(b.mask(), shape));
