@@ -37,6 +37,8 @@ public final class Benchmarks {
         PrepareBenchmark::main));
     ALL.put("eval", new Entry("Eval generation and scoring (tiny student, Countdown prompts)", "scripts/aha bench --only eval",
         aha.eval.EvalBenchmark::main));
+    ALL.put("sft", new Entry("SFT of the tiny student on verified Countdown traces (local teacher)",
+        "scripts/aha bench --only sft", args -> aha.sft.SftBenchmark.main(new String[] {"--steps", "100", "--eval", "100"})));
   }
 
   private static void filter(String[] args) throws Exception {

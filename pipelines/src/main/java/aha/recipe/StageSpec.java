@@ -6,6 +6,7 @@ import aha.filter.FilterSpec;
 import aha.prepare.PrepareSpec;
 import aha.publish.PublishSpec;
 import aha.report.ReportSpec;
+import aha.sft.SftSpec;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = PrepareSpec.class, name = "prepare"),
   @JsonSubTypes.Type(value = GenerateSpec.class, name = "generate"),
   @JsonSubTypes.Type(value = FilterSpec.class, name = "filter"),
+  @JsonSubTypes.Type(value = SftSpec.class, name = "sft"),
   @JsonSubTypes.Type(value = aha.grpo.stage.GrpoSpec.class, name = "grpo"),
   @JsonSubTypes.Type(value = EvalSpec.class, name = "eval"),
   @JsonSubTypes.Type(value = ReportSpec.class, name = "report"),

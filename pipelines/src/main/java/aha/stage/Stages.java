@@ -13,6 +13,8 @@ import aha.publish.PublishStage;
 import aha.recipe.StageSpec;
 import aha.report.ReportSpec;
 import aha.report.ReportStage;
+import aha.sft.SftSpec;
+import aha.sft.SftStage;
 import java.util.Map;
 
 /** Which implementation runs each spec type. */
@@ -21,6 +23,7 @@ final class Stages {
       PrepareSpec.class, new PrepareStage(),
       GenerateSpec.class, new GenerateStage(),
       FilterSpec.class, new FilterStage(),
+      SftSpec.class, new SftStage(),
       aha.grpo.stage.GrpoSpec.class, new aha.grpo.stage.GrpoStage(),
       EvalSpec.class, new EvalStage(),
       ReportSpec.class, new ReportStage(),

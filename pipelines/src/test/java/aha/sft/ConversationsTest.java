@@ -1,0 +1,31 @@
+package aha.sft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import aha.BadInputException;
+import aha.model.chat.ChatMessage;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConversationsTest {
+  @Test
+  void readsTheMessagesColumnInOrder(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("train-00000-of-00001.parquet");
+    List<List<ChatMessage>> convs = List.of(SftFixtures.conversation(new String[] {"1+2", "3"}),
+        List.of(ChatMessage.user("hi"), ChatMessage.assistant("")));
+    SftFixtures.writeTrain(f, convs);
+    assertThat(Conversations.read(List.of(f))).isEqualTo(convs);
+  }
+
+  @Test
+  void anUnknownRoleNamesTheFileAndRow(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("train-00000-of-00001.parquet");
+    SftFixtures.writeTrain(f, List.of(List.of(ChatMessage.user("a")), List.of(new ChatMessage("tool", "x"))));
+    assertThatThrownBy(() -> Conversations.read(List.of(f)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(f + ": row 2 has role 'tool'; expected system, user or assistant");
+  }
+}
