@@ -31,6 +31,8 @@ public final class Benchmarks {
         "scripts/aha bench --only verify", args -> aha.verify.VerifyBenchmark.main(sharedArgs("--seconds", "5"))));
     ALL.put("teacher", new Entry("Teacher client against the local teacher server (same machine)",
         "scripts/aha bench --only teacher", aha.teacher.TeacherBenchmark::main));
+    ALL.put("model", new Entry("Model: training fwd+bwd and generation tokens/s, achieved GFLOP/s (tiny student)",
+        "scripts/aha bench --only model", args -> aha.model.ModelBenchmark.main(new String[] {"16", "128", "30"})));
     ALL.put("filter", new Entry("Filter stage on synthetic Countdown generations (Direct and Spark local[2])",
         "scripts/aha bench --only filter", Benchmarks::filter));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
