@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Word 8-gram decontamination against the real MATH-500 test set from /work/shared. */
+/** Word 8-gram decontamination against the real MATH-500 test set in ../shared (aha.shared.dir). */
 @Tag("shared")
 class Math500DecontaminationTest {
   static final Path MATH500 = Path.of(System.getProperty("aha.shared.dir"), "datasets/math500/test.jsonl");
