@@ -1,5 +1,6 @@
 package aha.eval;
 
+import aha.verify.Reflection;
 import aha.BadInputException;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;

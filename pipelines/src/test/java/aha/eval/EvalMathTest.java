@@ -1,5 +1,6 @@
 package aha.eval;
 
+import aha.verify.Reflection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

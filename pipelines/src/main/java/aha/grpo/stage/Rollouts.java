@@ -1,5 +1,6 @@
 package aha.grpo.stage;
 
+import aha.verify.Reflection;
 import aha.dataset.Problem;
 import aha.model.Checkpoint;
 import aha.model.Completion;

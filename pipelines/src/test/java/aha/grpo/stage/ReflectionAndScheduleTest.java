@@ -1,5 +1,6 @@
 package aha.grpo.stage;
 
+import aha.verify.Reflection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,4 @@
-package aha.grpo.stage;
+package aha.verify;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * The "aha" markers: phrases with which a completion stops to re-examine its own work ("Wait,",
  * "let me check", "re-check", "alternatively", ...). Their rate per step, and the accuracy of
- * completions with and without them, are what the R1 paper's aha moment is measured by.
+ * completions with and without them, are what the R1 paper's aha moment is measured by. GRPO
+ * logs them per step and eval per model, with this one list so the two rates mean the same.
  */
 public final class Reflection {
   private static final Pattern MARKERS =
