@@ -38,7 +38,7 @@ class CliTest {
     try (var s = Files.list(recipes)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertThat(files).extracting(p -> p.getFileName().toString()).contains("countdown-tiny.yaml", "r1-distill-math.yaml");
+    assertThat(files).extracting(p -> p.getFileName().toString()).contains("countdown-tiny.yaml", "r1-distill-math.yaml", "qwen-math-sft-grpo.yaml", "r1-zero-countdown.yaml");
     for (Path f : files) {
       Outcome o = cli("validate", f.toString());
       assertThat(o.code()).as(f + ": " + o.err()).isZero();
