@@ -85,7 +85,7 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   /**
    * @param tokenizer counts tokens for the length bounds (e.g. the student's tokenizer), or null for
-   *     the spec's {@code token_counter}
+   *     the spec's {@code tokenizer} (the student's, {@link StudentTokens}) or {@code token_counter}
    */
   public FilterStage(Verifiers verifiers, TokenCounter tokenizer) {
     this.verifiers = verifiers;
@@ -107,7 +107,7 @@ public final class FilterStage implements Stage<FilterSpec> {
       index = EvalSets.index(spec.decontaminate().against(), spec.decontaminate().ngramSize(), ctx::input);
       index.problemsBySet().forEach((set, n) -> ctx.count("filter.eval_problems." + set, n));
     }
-    TokenCounter tokens = tokenizer != null ? tokenizer : TokenCounter.named(spec.tokenCounter());
+    TokenCounter tokens = tokenizer != null ? tokenizer : spec.counter();
     boolean checkCompletions = index != null && spec.decontaminate().completions();
     ProblemGroup group = spec.problemGroup(spec.traceChecks(tokens, checkCompletions ? index : null));
 
