@@ -39,6 +39,7 @@ final class GenerateFn extends DoFn<Problem, ProblemGenerations> {
   private final String systemPrompt;
   private final String promptTemplate;
   private final boolean allowFailures;
+  private final String teacherKey;
   private final String runId = java.util.UUID.randomUUID().toString(); // one budget per pipeline run
 
   /**
@@ -82,8 +83,9 @@ final class GenerateFn extends DoFn<Problem, ProblemGenerations> {
   private record Done(Problem problem, List<ChatMessage> messages, Generation.Result result) {}
 
   GenerateFn(TeacherClientConfig config, Generation.Settings settings, String ledgerDir, String systemPrompt,
-      String promptTemplate, boolean allowFailures) {
+      String promptTemplate, boolean allowFailures, String teacherKey) {
     this.config = config;
+    this.teacherKey = teacherKey;
     this.allowFailures = allowFailures;
     this.settings = settings;
     this.ledgerDir = ledgerDir;
@@ -96,7 +98,7 @@ final class GenerateFn extends DoFn<Problem, ProblemGenerations> {
     client = CLIENTS.computeIfAbsent(runId, k -> new Shared(new TeacherClient(config))).acquire();
     // one ledger file per worker process: two processes never append to one file
     ledger = Ledger.shared(Path.of(ledgerDir), "worker-" + ProcessHandle.current().pid(), Ledger.Fsync.INTERVAL);
-    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()));
+    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()), teacherKey);
   }
 
   @StartBundle

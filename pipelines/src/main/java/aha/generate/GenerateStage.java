@@ -104,7 +104,7 @@ public final class GenerateStage implements Stage<GenerateSpec> {
       ctx.progress("generate.problems_done", spec.limit() == null ? total : Math.min(total, spec.limit()));
       PCollectionTuple out = problems.apply("CallTeacher",
           ParDo.of(new GenerateFn(client, settings, ledger.toString(), spec.systemPrompt(), spec.promptTemplate(),
-                  spec.allowFailures()))
+                  spec.allowFailures(), teacherKey(t, ctx.seed(), baseUrl)))
               .withOutputTags(GenerateFn.GENERATIONS, TupleTagList.of(GenerateFn.FAILED)));
       String data = ctx.dataDir().toString();
       var rowCoder = AvroRowCoder.of(ProblemGenerations.SCHEMA, ProblemGenerations::toAvro, ProblemGenerations::fromAvro);
@@ -139,6 +139,16 @@ public final class GenerateStage implements Stage<GenerateSpec> {
           + " with their failure reasons)");
     }
     for (Path f : failedFiles) Files.delete(f);
+  }
+
+  /**
+   * Who answers, for the request keys: the server's base URL, or for the local teacher (a new free
+   * port every run) its settings, so a rerun finds the requests an interrupted run finished.
+   */
+  static String teacherKey(TeacherSpec t, long seed, String baseUrl) {
+    if (!t.local()) return baseUrl;
+    return "aha-local-teacher?slip_rate=" + t.slipRate() + "&catch_rate=" + t.catchRate() + "&verbosity=" + t.verbosity()
+        + "&seed=" + seed;
   }
 
   private static void deleteFailedRowsOfEarlierAttempts(Path dir) throws IOException {

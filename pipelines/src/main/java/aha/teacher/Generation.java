@@ -100,6 +100,7 @@ public final class Generation {
   private final Ledger ledger;
   private final Settings settings;
   private final AtomicLong newRequests;
+  private final String teacherKey;
   private final AtomicLong resumedRequests = new AtomicLong();
 
   public Generation(TeacherClient client, Ledger ledger, Settings settings) {
@@ -112,10 +113,20 @@ public final class Generation {
    *     holds for the process, not per thread
    */
   public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent) {
+    this(client, ledger, settings, sent, client.config().baseUrl());
+  }
+
+  /**
+   * @param teacherKey who answers, as it goes into every {@link RequestKey}: the base URL, or for a
+   *     teacher started per run on a free port (the local one) a name that stays the same across
+   *     runs, or a rerun would find none of its finished requests
+   */
+  public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent, String teacherKey) {
     this.client = client;
     this.ledger = ledger;
     this.settings = settings;
     this.newRequests = sent;
+    this.teacherKey = teacherKey;
   }
 
   /** New requests sent to the teacher so far (resumed ones not counted). */
@@ -161,7 +172,7 @@ public final class Generation {
     int[] resumed = {0};
     for (int s = 0; s < requests.size(); s++) {
       ChatRequest r = requests.get(s);
-      String key = RequestKey.of(problemId, s, client.config().baseUrl(), r);
+      String key = RequestKey.of(problemId, s, teacherKey, r);
       keys.add(key);
       Ledger.Entry done = ledger.get(key);
       if (done != null) {

@@ -89,6 +89,24 @@ class GenerateStageTest {
   }
 
   @Test
+  void aRerunWithTheLocalTeacherAnswersFromTheLedgerThoughItsPortChanged(@TempDir Path tmp) throws Exception {
+    Path r = Runs.writeRecipe(tmp, PREPARE + """
+          - type: generate
+            teacher: {kind: local}
+            num_generations: 2
+            sampling: {temperature: 0.6}
+        """);
+    Runs.run(r, tmp.resolve("out"));
+    List<ProblemGenerations> first = rows(tmp.resolve("out/gen/02-generate"));
+    Runs.run(r, tmp.resolve("out"), aha.stage.Runner.DIRECT, true, "generate");
+    JsonNode m = Manifest.read(tmp.resolve("out/gen/02-generate"));
+    // one request per problem (n = 2 in it), every one found in the ledger: nothing sent again
+    assertThat(m.path("counters").path("generate.resumed_requests").asLong()).isEqualTo(first.size());
+    assertThat(m.path("counters").path("generate.requests").asLong()).isZero();
+    assertThat(new java.util.HashSet<>(rows(tmp.resolve("out/gen/02-generate")))).isEqualTo(new java.util.HashSet<>(first));
+  }
+
+  @Test
   void aFlakyServerStillGivesEveryCompletionAndRetriesAreCounted(@TempDir Path tmp) throws Exception {
     var faults = new LocalTeacherServer.Faults(0.15, 1, 0.15, 0.1, 0.05, 0, 0);
     try (LocalTeacherServer server = LocalTeacherServer.start("127.0.0.1", 0,
