@@ -22,6 +22,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,7 @@ class GenerateStageTest {
   }
 
   @Test
+  @Tag("slow") // two generate runs
   void aRerunWithTheLocalTeacherAnswersFromTheLedgerThoughItsPortChanged(@TempDir Path tmp) throws Exception {
     Path r = Runs.writeRecipe(tmp, PREPARE + """
           - type: generate
@@ -174,6 +176,7 @@ class GenerateStageTest {
   }
 
   @Test
+  @Tag("slow") // generate and filter
   void withAllowFailuresFailedSamplesAreKeptWithTheirReasonAndTheFilterRejectsThem(@TempDir Path tmp) throws Exception {
     try (LocalTeacherServer server = LocalTeacherServer.start(new LocalTeacher(LocalTeacher.Options.defaults()))) {
       Path r = Runs.writeRecipe(tmp, PREPARE + """
@@ -201,6 +204,15 @@ class GenerateStageTest {
       assertThat(filter.path("counters").path("filter.input").asLong()).isEqualTo(problems * 2);
       assertThat(filter.path("counters").path("filter.kept").asLong() + filter.path("counters").path("filter.rejected").asLong())
           .isEqualTo(problems * 2);
+
+      // what a user sees: the list columns of generate, and the filter's rejected rows with reasons
+      var shown = aha.testing.InProcess.cli("inspect", tmp.resolve("out/gen/02-generate").toString(), "--rows", "2", "--width", "30");
+      assertThat(shown.code()).as(shown.err()).isZero();
+      assertThat(shown.out()).contains("generations: list<string>", "finish_reasons: list<string>",
+          "usage: list<struct<prompt_tokens: long, completion_tokens: long>>", "failures: list<string>", "model: \"r1\"",
+          "more chars)");
+      var filtered = aha.testing.InProcess.cli("inspect", tmp.resolve("out/gen/03-filter").toString(), "--rows", "1000");
+      assertThat(filtered.out()).contains("== rejected: ", "reason: \"failed\"", "reason_detail: \"the max_requests budget of 15");
     }
   }
 
