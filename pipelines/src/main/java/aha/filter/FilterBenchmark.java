@@ -3,6 +3,7 @@ package aha.filter;
 import aha.dataset.Completion;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
 import aha.stage.Runner;
 import aha.stage.StageContext;
 import aha.stage.StageRunner;
@@ -31,12 +32,17 @@ public final class FilterBenchmark {
     }
   }
 
-  /** Writes {@code generations} synthetic completions under {@code dir} and filters them. */
+  /**
+   * Writes {@code generations} synthetic generations under {@code dir} (rows of the generate stage:
+   * one per problem, four generations each, the last problem with fewer when {@code generations}
+   * is not a multiple of four) and filters them.
+   */
   public static Result run(long generations, Runner runner, Path dir, Verifiers verifiers) throws Exception {
     Path generate = dir.resolve("generate");
     Path input = generate.resolve("data/train-00000-of-00001.parquet");
-    if (!Files.exists(input) || ParquetFiles.rowCount(input) != generations) {
-      ParquetFiles.write(input, Completion.SCHEMA, () -> records(generations));
+    long problems = (generations + PER_PROBLEM - 1) / PER_PROBLEM;
+    if (!Files.exists(input) || ParquetFiles.rowCount(input) != problems) {
+      ParquetFiles.write(input, ProblemGenerations.SCHEMA, () -> records(generations));
     }
     Path out = dir.resolve("filter-" + runner);
     deleteTree(out);
@@ -70,23 +76,30 @@ public final class FilterBenchmark {
         r.seconds(), r.generationsPerSecond(), r.counters().getOrDefault("filter.kept", 0L), r.counters().getOrDefault("filter.prompts", 0L));
   }
 
+  static final int PER_PROBLEM = 4;
+
   private static Iterator<GenericRecord> records(long generations) {
     return new Iterator<>() {
-      long i = 0;
+      long problem = 0;
 
       @Override
       public boolean hasNext() {
-        return i < generations;
+        return problem * PER_PROBLEM < generations;
       }
 
       @Override
       public GenericRecord next() {
-        long problem = i / 4;
-        int sample = (int) (i % 4);
-        i++;
-        return completion(problem, sample).toAvro();
+        int samples = (int) Math.min(PER_PROBLEM, generations - problem * PER_PROBLEM);
+        return row(problem++, samples).toAvro();
       }
     };
+  }
+
+  /** A generate-stage row: {@code samples} generations of problem {@code index}. */
+  static ProblemGenerations row(long index, int samples) {
+    List<Completion> cs = new java.util.ArrayList<>();
+    for (int s = 0; s < samples; s++) cs.add(completion(index, s));
+    return ProblemGenerations.of(cs);
   }
 
   static Completion completion(long index, int sample) {

@@ -75,6 +75,6 @@ class CliTest {
     assertThat(inspect.code()).isZero();
     assertThat(inspect.out())
         .contains("== manifest", "\"config_hash\"", "== eval: 4 rows in 1 file(s)", "countdown: struct<nums: list<int>, target: int> (nullable)")
-        .contains("\"problem\": \"Solve for x:");
+        .contains("problem: \"Solve for x:");
   }
 }
