@@ -12,6 +12,23 @@ import org.apache.avro.generic.GenericRecord;
 public final class Conversations {
   private Conversations() {}
 
+  /**
+   * The conversations of the files in a canonical order (by their text), so that training does not
+   * depend on the order in which a Beam runner happened to write rows: the same data and seed give
+   * the same model on any runner and any rerun.
+   */
+  public static List<List<ChatMessage>> readSorted(List<Path> files) {
+    List<List<ChatMessage>> out = new ArrayList<>(read(files));
+    out.sort(java.util.Comparator.comparing(Conversations::sortKey));
+    return out;
+  }
+
+  private static String sortKey(List<ChatMessage> conversation) {
+    StringBuilder sb = new StringBuilder();
+    for (ChatMessage m : conversation) sb.append(m.role()).append('\u0000').append(m.content()).append('\u0001');
+    return sb.toString();
+  }
+
   public static List<List<ChatMessage>> read(List<Path> files) {
     List<List<ChatMessage>> out = new ArrayList<>();
     for (Path f : files) {

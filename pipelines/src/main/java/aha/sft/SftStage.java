@@ -42,7 +42,7 @@ public final class SftStage implements Stage<SftSpec> {
     Path input = ctx.input(spec.from());
     List<Path> files = ParquetFiles.split(input.resolve("data"), "train");
     if (files.isEmpty()) throw new BadInputException(input.resolve("data") + " has no train-*.parquet to train on");
-    List<List<ChatMessage>> conversations = Conversations.read(files);
+    List<List<ChatMessage>> conversations = Conversations.readSorted(files);
     if (conversations.isEmpty()) throw new BadInputException(input.resolve("data") + " has no training conversations");
     long seed = spec.seed() != null ? spec.seed() : ctx.seed();
     ctx.count("sft.conversations", conversations.size());
