@@ -55,10 +55,11 @@ final class Equivalence {
     if (p instanceof Chain c && asInterval(c) != null) p = asInterval(c);
     // Math-Verify's asymmetry: a predicted equation stands for its right side when the gold is
     // not an equation ("k = 1" against 1); a gold equation only when it is an assignment (left
-    // side made of symbols), so "2x + z = 1" is not 1. x \in S stands for S on either side.
+    // side made of symbols), so "2x + z = 1" is not 1. x \in S stands for S on either side, but
+    // only for a symbol x: -x \in [-2, 7] is another set (Math-Verify cannot read it at all).
     if (p instanceof Relation rp
         && !isEquation(g)
-        && (rp.op().equals("=") || rp.op().equals("in"))) {
+        && (rp.op().equals("=") || isMembership(rp))) {
       return equal(g, rp.rhs());
     }
     if (g instanceof Relation rg && !isEquation(p) && reducible(rg)) return equal(rg.rhs(), p);
@@ -137,8 +138,13 @@ final class Equivalence {
 
   /** An assignment ({@code x = 5}, {@code xy = 5}) or a membership ({@code x \in S}). */
   private static boolean reducible(Relation r) {
-    if (r.op().equals("in")) return true;
+    if (isMembership(r)) return true;
     return r.op().equals("=") && r.lhs() instanceof Scalar s && onlySymbols(s.expr());
+  }
+
+  /** {@code x \in S} for a symbol (or product of symbols) x, which stands for S. */
+  private static boolean isMembership(Relation r) {
+    return r.op().equals("in") && r.lhs() instanceof Scalar s && onlySymbols(s.expr());
   }
 
   private static boolean onlySymbols(Expr e) {
