@@ -86,8 +86,8 @@ final class Equivalence {
     if (g instanceof Chain a && p instanceof Relation b) return chainRelation(a, b);
     if (g instanceof Relation a && p instanceof Chain b) return chainRelation(b, a);
     if (g instanceof Text a && p instanceof Text b) return sameText(a.text(), b.text());
-    if (g instanceof Text a && p instanceof Scalar b) return sameText(a.text(), letters(b.expr()));
-    if (g instanceof Scalar a && p instanceof Text b) return sameText(b.text(), letters(a.expr()));
+    if (g instanceof Text a && p instanceof Scalar b) return sameText(a.text(), textual(b.expr()));
+    if (g instanceof Scalar a && p instanceof Text b) return sameText(b.text(), textual(a.expr()));
     return false;
   }
 
@@ -147,7 +147,7 @@ final class Equivalence {
     return r.op().equals("in") && r.lhs() instanceof Scalar s && onlySymbols(s.expr());
   }
 
-  private static boolean onlySymbols(Expr e) {
+  static boolean onlySymbols(Expr e) {
     if (e instanceof Sym) return true;
     if (e instanceof Mul m) return m.factors().stream().allMatch(Equivalence::onlySymbols);
     return false;
@@ -408,6 +408,16 @@ final class Equivalence {
   }
 
   // ---- words
+
+  /**
+   * How a scalar reads as text: symbols as their letters ({@code abc} is {@code \text{abc}}), an
+   * integer as its digits ({@code \text{9}} is 9, as Math-Verify compares a text symbol with a
+   * number by their printed forms).
+   */
+  private static String textual(Expr e) {
+    if (e instanceof Expr.Num n && !n.inexact() && n.value().isInteger()) return n.value().toString();
+    return letters(e);
+  }
 
   private static String letters(Expr e) {
     if (e instanceof Sym s) return s.name();

@@ -134,6 +134,8 @@ public final class ParityCases {
       out.add(new String[] {"eq-unit", a + "\\text{ units}"});
       out.add(new String[] {"eq-decimal", a + ".0"});
       out.add(new String[] {"eq-assign", "x = " + a});
+      out.add(new String[] {"eq-text-unit", a + "\\,\\text{cm}"});
+      out.add(new String[] {"eq-text-number", "\\text{" + a + "}"});
       BigInteger n = new BigInteger(a);
       if (n.abs().compareTo(BigInteger.valueOf(1000)) >= 0) {
         String grouped = String.format("%,d", n);
@@ -156,6 +158,8 @@ public final class ParityCases {
         // 1/3 = 0.333333 under Math-Verify's rule: both sides rounded to 6 places
         BigDecimal six = p.divide(q, 6, java.math.RoundingMode.HALF_EVEN);
         out.add(new String[] {"eq-rounded", f.group(1) + six.toPlainString()});
+        BigDecimal two = p.divide(q, 2, java.math.RoundingMode.HALF_EVEN);
+        out.add(new String[] {"eq-approx", a + " \\approx " + f.group(1) + two.toPlainString()});
       }
     }
     boolean relation = a.contains("=") || a.contains("\\in") || a.contains("<") || a.contains("\\le") || a.contains("\\ge");
@@ -211,6 +215,14 @@ public final class ParityCases {
       String changed = a.substring(0, last) + d + a.substring(last + 1);
       // "10" -> "11" is a miss, but "\frac{1}{10}" -> "\frac{1}{11}" too: any digit change is
       if (!changed.equals(a)) out.add(new String[] {"miss-digit", changed});
+    }
+    // a forgotten root or pi: 2\sqrt{3} -> 2(3), 2\pi -> 2, \frac{\pi}{2} -> \frac{1}{2}
+    if (a.contains("\\sqrt{")) {
+      out.add(new String[] {"miss-no-sqrt", a.replaceFirst("\\\\sqrt\\{([^{}]*)\\}", "($1)")});
+    }
+    if (a.contains("\\pi")) {
+      String noPi = a.replaceFirst("(?<=[0-9}])\\\\pi", "");
+      out.add(new String[] {"miss-no-pi", noPi.equals(a) ? a.replaceFirst("\\\\pi", "1") : noPi});
     }
     if (a.startsWith("-")) out.add(new String[] {"miss-sign", a.substring(1)});
     else if (!a.startsWith("\\text") && !a.startsWith("(") && !a.startsWith("\\left") && !a.startsWith("[")) {
