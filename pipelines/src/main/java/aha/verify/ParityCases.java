@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * answer as written, two other ways of writing it ({@code \dfrac}, {@code a/b}, {@code \$18}, units,
  * thousands separators, no {@code \left}, {@code x = }, ...), up to two near misses (a digit off,
  * sign flipped, fraction inverted, tuple swapped) and another problem's answer. The id says which:
- * {@code math500/0042/eq-dfrac}, {@code gsm8k/0007/miss-digit}.
+ * {@code math500/0042/eq-dfrac}, {@code gsm8k/0007/miss-digit}. MATH-500 golds also get their
+ * reference solution, written after the thinking as R1 writes its summary
+ * ({@code eq-reference-solution}).
  *
  * <p>Usage: {@code ParityCases --shared DIR --output FILE [--gsm8k N] [--seed S]}.
  */
@@ -35,8 +37,8 @@ public final class ParityCases {
   private static final Pattern CHOICE = Pattern.compile("\\\\text\\{\\(([A-E])\\)\\}");
   private static final Pattern PAIR = Pattern.compile("(\\\\left)?\\(\\s*([^,()]+),\\s*([^,()]+?)\\s*(\\\\right)?\\)");
 
-  /** A reference answer and where it comes from. */
-  record Gold(String id, String answer) {}
+  /** A reference answer, where it comes from, and the reference solution ("" when none). */
+  record Gold(String id, String answer, String solution) {}
 
   /** One line of the case file. */
   record Case(String id, String gold, String prediction) {}
@@ -90,7 +92,9 @@ public final class ParityCases {
     int n = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       if (line.isBlank() || n >= limit) continue;
-      out.add(new Gold(String.format("%s/%04d", set, n++), json.readTree(line).get("answer").asText()));
+      var row = json.readTree(line);
+      String solution = set.equals("math500") && row.has("solution") ? row.get("solution").asText() : "";
+      out.add(new Gold(String.format("%s/%04d", set, n++), row.get("answer").asText(), solution));
     }
   }
 
@@ -107,6 +111,11 @@ public final class ParityCases {
       for (int k = 0; k < 2 && !misses.isEmpty(); k++) picked.add(misses.remove(rnd.nextInt(misses.size())));
       Gold other = golds.get(rnd.nextInt(golds.size()));
       if (!other.answer().equals(g.answer())) picked.add(new String[] {"other", other.answer()});
+      if (!g.solution().isEmpty()) {
+        // the reference solution as the summary after the thinking: real prose, the box inside it
+        String prediction = VerifyBenchmark.reasoning(rnd, 2_000 + rnd.nextInt(10_000)) + g.solution();
+        out.add(new Case(g.id() + "/eq-reference-solution", g.answer(), prediction));
+      }
       for (String[] kindAndText : picked) {
         String prediction = VerifyBenchmark.reasoning(rnd, 2_000 + rnd.nextInt(10_000)) + ending(rnd, kindAndText[1]);
         out.add(new Case(g.id() + "/" + kindAndText[0], g.answer(), prediction));
