@@ -120,7 +120,7 @@ public final class MathVerifier {
       }
       // Math-Verify also compares the extracted answer texts: "$\boxed{10}$ percent" reads as
       // 10% but its text "10" is the gold's, so it is right for a gold of 10 too
-      if (p.raw() != null && g.raw() != null && spaceless(p.raw()).equals(spaceless(g.raw()))) {
+      if (p.raw() != null && g.raw() != null && p.raw().strip().equals(g.raw().strip())) {
         return Verdict.correct("same answer text");
       }
       return Verdict.wrong("not equivalent to the gold answer");
@@ -129,10 +129,6 @@ public final class MathVerifier {
     } catch (RuntimeException | StackOverflowError e) {
       return Verdict.wrong("prediction could not be verified: " + e.getClass().getSimpleName());
     }
-  }
-
-  private static String spaceless(String s) {
-    return s.length() > Budget.MAX_ANSWER_CHARS ? s : s.replaceAll("\\s+", "");
   }
 
   /**

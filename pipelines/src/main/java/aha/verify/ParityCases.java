@@ -199,7 +199,7 @@ public final class ParityCases {
       out.add(new String[] {"eq-degree-braced", a.replace("^\\circ", "^{\\circ}")});
     }
     if (a.contains(", ")) out.add(new String[] {"eq-no-space", a.replace(", ", ",")});
-    else if (a.contains(",") && !INTEGER.matcher(a.replace(",", "")).matches()) {
+    else if (a.contains(",") && !a.contains(",\\!") && !INTEGER.matcher(a.replace(",", "")).matches()) {
       out.add(new String[] {"eq-space", a.replace(",", ", ")});
     }
     if (a.matches(".*\\d\\\\sqrt.*")) out.add(new String[] {"eq-cdot", a.replaceAll("(\\d)\\\\sqrt", "$1 \\\\cdot \\\\sqrt")});
