@@ -180,7 +180,8 @@ public final class ParityCases {
       out.add(new String[] {"eq-swapped-sum", terms.get(1).trim() + " + " + terms.get(0).trim()});
     }
     List<String> items = topLevel(a, ',');
-    if (items.size() > 1 && !relation && !a.startsWith("(") && !a.startsWith("[") && !a.startsWith("\\left")) {
+    boolean thousands = a.contains(",\\!") || a.matches("-?\\d{1,3}(,\\d{3})+");
+    if (items.size() > 1 && !relation && !thousands && !a.startsWith("(") && !a.startsWith("[") && !a.startsWith("\\left")) {
       List<String> reversed = new ArrayList<>(items);
       java.util.Collections.reverse(reversed);
       out.add(new String[] {"eq-reordered-list", String.join(", ", reversed.stream().map(String::trim).toList())});
@@ -213,12 +214,17 @@ public final class ParityCases {
     if (INTEGER.matcher(a).matches()) {
       BigInteger n = new BigInteger(a);
       out.add(new String[] {"miss-plus-one", n.add(BigInteger.ONE).toString()});
-      out.add(new String[] {"miss-times-ten", n.multiply(BigInteger.TEN).toString()});
-      if (n.signum() != 0) out.add(new String[] {"miss-sign", n.negate().toString()});
+      if (n.signum() != 0) {
+        out.add(new String[] {"miss-times-ten", n.multiply(BigInteger.TEN).toString()});
+        out.add(new String[] {"miss-sign", n.negate().toString()});
+      }
       return out;
     }
     int last = -1;
-    for (int i = a.length() - 1; i >= 0 && last < 0; i--) if (Character.isDigit(a.charAt(i))) last = i;
+    for (int i = a.length() - 1; i >= 0 && last < 0; i--) {
+      // not an exponent of a unit (15\mbox{ cm}^2)
+      if (Character.isDigit(a.charAt(i)) && (i == 0 || a.charAt(i - 1) != '^')) last = i;
+    }
     if (last >= 0) {
       char d = (char) ('0' + (a.charAt(last) - '0' + 1) % 10);
       String changed = a.substring(0, last) + d + a.substring(last + 1);
