@@ -57,9 +57,7 @@ final class Equivalence {
     // not an equation ("k = 1" against 1); a gold equation only when it is an assignment (left
     // side made of symbols), so "2x + z = 1" is not 1. x \in S stands for S on either side, but
     // only for a symbol x: -x \in [-2, 7] is another set (Math-Verify cannot read it at all).
-    if (p instanceof Relation rp
-        && !isEquation(g)
-        && (rp.op().equals("=") || isMembership(rp))) {
+    if (p instanceof Relation rp && !isEquation(g) && (rp.op().equals("=") || isMembership(rp))) {
       return equal(g, rp.rhs());
     }
     if (g instanceof Relation rg && !isEquation(p) && reducible(rg)) return equal(rg.rhs(), p);
@@ -415,7 +413,8 @@ final class Equivalence {
    * number by their printed forms).
    */
   private static String textual(Expr e) {
-    if (e instanceof Expr.Num n && !n.inexact() && n.value().isInteger()) return n.value().toString();
+    if (e instanceof Expr.Num n && !n.inexact() && n.value().isInteger())
+      return n.value().toString();
     return letters(e);
   }
 

@@ -18,24 +18,26 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the case file of the parity check against Math-Verify ({@code make verify-parity}): one
- * {@code {"id", "gold", "prediction"}} line per case (DESIGN contract 5), where the gold is a shared
- * eval set's reference answer and the prediction an R1-style completion (the {@link
+ * {@code {"id", "gold", "prediction"}} line per case (DESIGN contract 5), where the gold is a
+ * shared eval set's reference answer and the prediction an R1-style completion (the {@link
  * VerifyBenchmark} reasoning, then a final answer, boxed in most endings). Per gold answer: the
- * answer as written, two other ways of writing it ({@code \dfrac}, {@code a/b}, {@code \$18}, units,
- * thousands separators, no {@code \left}, {@code x = }, ...), up to two near misses (a digit off,
- * sign flipped, fraction inverted, tuple swapped) and another problem's answer. The id says which:
- * {@code math500/0042/eq-dfrac}, {@code gsm8k/0007/miss-digit}. MATH-500 golds also get their
- * reference solution, written after the thinking as R1 writes its summary
- * ({@code eq-reference-solution}).
+ * answer as written, two other ways of writing it ({@code \dfrac}, {@code a/b}, {@code \$18},
+ * units, thousands separators, no {@code \left}, {@code x = }, ...), up to two near misses (a digit
+ * off, sign flipped, fraction inverted, tuple swapped) and another problem's answer. The id says
+ * which: {@code math500/0042/eq-dfrac}, {@code gsm8k/0007/miss-digit}. MATH-500 golds also get
+ * their reference solution, written after the thinking as R1 writes its summary ({@code
+ * eq-reference-solution}).
  *
  * <p>Usage: {@code ParityCases --shared DIR --output FILE [--gsm8k N] [--seed S]}.
  */
 public final class ParityCases {
   private static final Pattern INTEGER = Pattern.compile("-?\\d+");
   private static final Pattern DECIMAL = Pattern.compile("-?\\d+\\.\\d+");
-  private static final Pattern FRACTION = Pattern.compile("(-?)\\\\[dt]?frac\\{(\\d+)\\}\\{(\\d+)\\}");
+  private static final Pattern FRACTION =
+      Pattern.compile("(-?)\\\\[dt]?frac\\{(\\d+)\\}\\{(\\d+)\\}");
   private static final Pattern CHOICE = Pattern.compile("\\\\text\\{\\(([A-E])\\)\\}");
-  private static final Pattern PAIR = Pattern.compile("(\\\\left)?\\(\\s*([^,()]+),\\s*([^,()]+?)\\s*(\\\\right)?\\)");
+  private static final Pattern PAIR =
+      Pattern.compile("(\\\\left)?\\(\\s*([^,()]+),\\s*([^,()]+?)\\s*(\\\\right)?\\)");
 
   /** A reference answer, where it comes from, and the reference solution ("" when none). */
   record Gold(String id, String answer, String solution) {}
@@ -93,7 +95,8 @@ public final class ParityCases {
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       if (line.isBlank() || n >= limit) continue;
       var row = json.readTree(line);
-      String solution = set.equals("math500") && row.has("solution") ? row.get("solution").asText() : "";
+      String solution =
+          set.equals("math500") && row.has("solution") ? row.get("solution").asText() : "";
       out.add(new Gold(String.format("%s/%04d", set, n++), row.get("answer").asText(), solution));
     }
   }
@@ -106,18 +109,23 @@ public final class ParityCases {
       List<String[]> picked = new ArrayList<>();
       List<String[]> same = equivalents(g.answer());
       picked.add(same.get(0));
-      for (int k = 0; k < 3 && same.size() > 1; k++) picked.add(same.remove(1 + rnd.nextInt(same.size() - 1)));
+      for (int k = 0; k < 3 && same.size() > 1; k++)
+        picked.add(same.remove(1 + rnd.nextInt(same.size() - 1)));
       List<String[]> misses = nearMisses(g.answer());
-      for (int k = 0; k < 2 && !misses.isEmpty(); k++) picked.add(misses.remove(rnd.nextInt(misses.size())));
+      for (int k = 0; k < 2 && !misses.isEmpty(); k++)
+        picked.add(misses.remove(rnd.nextInt(misses.size())));
       Gold other = golds.get(rnd.nextInt(golds.size()));
       if (!other.answer().equals(g.answer())) picked.add(new String[] {"other", other.answer()});
       if (!g.solution().isEmpty()) {
         // the reference solution as the summary after the thinking: real prose, the box inside it
-        String prediction = VerifyBenchmark.reasoning(rnd, 2_000 + rnd.nextInt(10_000)) + g.solution();
+        String prediction =
+            VerifyBenchmark.reasoning(rnd, 2_000 + rnd.nextInt(10_000)) + g.solution();
         out.add(new Case(g.id() + "/eq-reference-solution", g.answer(), prediction));
       }
       for (String[] kindAndText : picked) {
-        String prediction = VerifyBenchmark.reasoning(rnd, 2_000 + rnd.nextInt(10_000)) + ending(rnd, kindAndText[1]);
+        String prediction =
+            VerifyBenchmark.reasoning(rnd, 2_000 + rnd.nextInt(10_000))
+                + ending(rnd, kindAndText[1]);
         out.add(new Case(g.id() + "/" + kindAndText[0], g.answer(), prediction));
       }
     }
@@ -157,7 +165,8 @@ public final class ParityCases {
     if (f.matches()) {
       out.add(new String[] {"eq-slash", f.group(1) + f.group(2) + "/" + f.group(3)});
       if (!f.group(1).isEmpty()) {
-        out.add(new String[] {"eq-neg-numerator", "\\frac{-" + f.group(2) + "}{" + f.group(3) + "}"});
+        out.add(
+            new String[] {"eq-neg-numerator", "\\frac{-" + f.group(2) + "}{" + f.group(3) + "}"});
       }
       BigDecimal p = new BigDecimal(f.group(2));
       BigDecimal q = new BigDecimal(f.group(3));
@@ -171,7 +180,12 @@ public final class ParityCases {
         out.add(new String[] {"eq-approx", a + " \\approx " + f.group(1) + two.toPlainString()});
       }
     }
-    boolean relation = a.contains("=") || a.contains("\\in") || a.contains("<") || a.contains("\\le") || a.contains("\\ge");
+    boolean relation =
+        a.contains("=")
+            || a.contains("\\in")
+            || a.contains("<")
+            || a.contains("\\le")
+            || a.contains("\\ge");
     if (!relation && !a.contains("\\text") && !a.contains(",") && !INTEGER.matcher(a).matches()) {
       out.add(new String[] {"eq-assign", "x = " + a});
     }
@@ -181,10 +195,18 @@ public final class ParityCases {
     }
     List<String> items = topLevel(a, ',');
     boolean thousands = a.contains(",\\!") || a.matches("-?\\d{1,3}(,\\d{3})+");
-    if (items.size() > 1 && !relation && !thousands && !a.startsWith("(") && !a.startsWith("[") && !a.startsWith("\\left")) {
+    if (items.size() > 1
+        && !relation
+        && !thousands
+        && !a.startsWith("(")
+        && !a.startsWith("[")
+        && !a.startsWith("\\left")) {
       List<String> reversed = new ArrayList<>(items);
       java.util.Collections.reverse(reversed);
-      out.add(new String[] {"eq-reordered-list", String.join(", ", reversed.stream().map(String::trim).toList())});
+      out.add(
+          new String[] {
+            "eq-reordered-list", String.join(", ", reversed.stream().map(String::trim).toList())
+          });
     }
     if (a.contains("\\frac")) out.add(new String[] {"eq-dfrac", a.replace("\\frac", "\\dfrac")});
     if (a.contains("\\left") || a.contains("\\right")) {
@@ -200,11 +222,15 @@ public final class ParityCases {
       out.add(new String[] {"eq-degree-braced", a.replace("^\\circ", "^{\\circ}")});
     }
     if (a.contains(", ")) out.add(new String[] {"eq-no-space", a.replace(", ", ",")});
-    else if (a.contains(",") && !a.contains(",\\!") && !INTEGER.matcher(a.replace(",", "")).matches()) {
+    else if (a.contains(",")
+        && !a.contains(",\\!")
+        && !INTEGER.matcher(a.replace(",", "")).matches()) {
       out.add(new String[] {"eq-space", a.replace(",", ", ")});
     }
-    if (a.matches(".*\\d\\\\sqrt.*")) out.add(new String[] {"eq-cdot", a.replaceAll("(\\d)\\\\sqrt", "$1 \\\\cdot \\\\sqrt")});
-    if (a.contains("+") && !a.contains(" + ")) out.add(new String[] {"eq-spaced", a.replace("+", " + ")});
+    if (a.matches(".*\\d\\\\sqrt.*"))
+      out.add(new String[] {"eq-cdot", a.replaceAll("(\\d)\\\\sqrt", "$1 \\\\cdot \\\\sqrt")});
+    if (a.contains("+") && !a.contains(" + "))
+      out.add(new String[] {"eq-spaced", a.replace("+", " + ")});
     return out;
   }
 
@@ -240,18 +266,26 @@ public final class ParityCases {
       out.add(new String[] {"miss-no-pi", noPi.equals(a) ? a.replaceFirst("\\\\pi", "1") : noPi});
     }
     if (a.startsWith("-")) out.add(new String[] {"miss-sign", a.substring(1)});
-    else if (!a.startsWith("\\text") && !a.startsWith("(") && !a.startsWith("\\left") && !a.startsWith("[")) {
+    else if (!a.startsWith("\\text")
+        && !a.startsWith("(")
+        && !a.startsWith("\\left")
+        && !a.startsWith("[")) {
       out.add(new String[] {"miss-sign", "-" + a});
     }
     Matcher f = FRACTION.matcher(a);
     if (f.matches()) {
-      BigDecimal two = new BigDecimal(f.group(2)).divide(new BigDecimal(f.group(3)), 2, java.math.RoundingMode.HALF_EVEN);
+      BigDecimal two =
+          new BigDecimal(f.group(2))
+              .divide(new BigDecimal(f.group(3)), 2, java.math.RoundingMode.HALF_EVEN);
       if (two.multiply(new BigDecimal(f.group(3))).compareTo(new BigDecimal(f.group(2))) != 0) {
         out.add(new String[] {"miss-rounded", f.group(1) + two.toPlainString()});
       }
     }
     if (f.matches() && !f.group(2).equals(f.group(3))) {
-      out.add(new String[] {"miss-inverted", f.group(1) + "\\frac{" + f.group(3) + "}{" + f.group(2) + "}"});
+      out.add(
+          new String[] {
+            "miss-inverted", f.group(1) + "\\frac{" + f.group(3) + "}{" + f.group(2) + "}"
+          });
     }
     Matcher p = PAIR.matcher(a);
     if (p.matches() && !p.group(2).trim().equals(p.group(3).trim())) {

@@ -142,8 +142,12 @@ public final class VerifyBenchmark {
     System.out.printf(
         "aha: %d cases (%d distinct, mean %,d chars), 1 thread: %,.0f cases/s per CPU-second"
             + " (%,.0f per wall-second), %.1f%% true%n",
-        result[0], golds.length, chars / Math.max(1, golds.length), result[0] / (result[3] / 1e9),
-        result[0] / (result[1] / 1e9), 100.0 * result[2] / result[0]);
+        result[0],
+        golds.length,
+        chars / Math.max(1, golds.length),
+        result[0] / (result[3] / 1e9),
+        result[0] / (result[1] / 1e9),
+        100.0 * result[2] / result[0]);
   }
 
   /** Returns {cases, wallNanos, trueVerdicts, cpuNanos}. */
