@@ -14,7 +14,7 @@ STAGES := prepare generate filter sft grpo eval report publish
 DUCKDB := .tools/duckdb/node_modules/@duckdb/node-api/package.json
 
 .PHONY: help build run test test-fast test-shared validate $(STAGES) bench style clean test-setup \
-  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling verify-parity
+  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling verify-parity math-verify-importable
 
 help:
 	@echo "make run                 build, then run $(RECIPE) (the built-in offline recipe)"
@@ -68,11 +68,10 @@ style:
 # single-core throughput of both. Not part of `make test`.
 SHARED ?= ../shared
 PARITY := target/parity
-MATH_VERIFY_PYTHONPATH ?=
+MATH_VERIFY_PYTHONPATH ?= $(PYTHONPATH)
 PIN := $(shell command -v taskset >/dev/null 2>&1 && echo taskset -c 0)
 AHA_CP = pipelines/target/classes:$$(cat pipelines/target/classpath.txt)
-verify-parity: build
-	@test -n "$(MATH_VERIFY_PYTHONPATH)" || { echo "make verify-parity: set MATH_VERIFY_PYTHONPATH to a Math-Verify installation (docs/verify.md)" >&2; exit 2; }
+verify-parity: math-verify-importable build
 	java -cp $(AHA_CP) aha.verify.ParityCases --shared $(SHARED) --output $(PARITY)/cases.jsonl
 	$(AHA) verify --input $(PARITY)/cases.jsonl --output $(PARITY)/aha.jsonl --reasons --threads 1
 	PYTHONPATH=$(MATH_VERIFY_PYTHONPATH) $(PIN) python3 scripts/math-verify-parity.py run \
@@ -80,6 +79,10 @@ verify-parity: build
 	$(PIN) java -cp $(AHA_CP) aha.verify.VerifyBenchmark --cases $(PARITY)/cases.jsonl --seconds 10
 	python3 scripts/math-verify-parity.py compare --cases $(PARITY)/cases.jsonl \
 	  --aha $(PARITY)/aha.jsonl --math-verify $(PARITY)/math-verify.jsonl
+
+math-verify-importable:
+	@PYTHONPATH=$(MATH_VERIFY_PYTHONPATH) python3 -c 'import math_verify' 2>/dev/null || { echo "make verify-parity:" \
+	  "math_verify is not importable; set MATH_VERIFY_PYTHONPATH (or PYTHONPATH) to a Math-Verify installation (docs/verify.md)" >&2; exit 2; }
 
 clean:
 	$(MVN) -q clean
