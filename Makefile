@@ -14,7 +14,7 @@ STAGES := prepare generate filter sft grpo eval report publish
 DUCKDB := .tools/duckdb/node_modules/@duckdb/node-api/package.json
 
 .PHONY: help build run test test-fast test-shared validate $(STAGES) bench style clean test-setup \
-  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling
+  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling verify-parity math-verify-importable
 
 help:
 	@echo "make run                 build, then run $(RECIPE) (the built-in offline recipe)"
@@ -24,6 +24,7 @@ help:
 	@echo "make validate RECIPE=f   check a recipe without running it"
 	@echo "make <stage> RECIPE=f    run one stage from its inputs: $(STAGES)"
 	@echo "make bench               measure and write docs/benchmarks.md"
+	@echo "make verify-parity       aha verify against Math-Verify on R1-style cases (needs MATH_VERIFY_PYTHONPATH, docs/verify.md)"
 	@echo "make style               format the Java sources (google-java-format)"
 	@echo "make shaded              pipelines/target/aha-shaded.jar, the one jar a Spark cluster's driver runs (~400 MB)"
 	@echo "make spark-cluster       start a standalone Spark master + worker on 127.0.0.1 (stop: make spark-cluster-stop)"
@@ -60,6 +61,28 @@ bench: build
 
 style:
 	$(MVN) -q spotless:apply
+
+# Parity with Math-Verify (docs/verify.md): the same R1-style cases, built from ../shared's eval sets,
+# through `aha verify` and through Math-Verify (Python; not a dependency of aha: point
+# MATH_VERIFY_PYTHONPATH at an installation); prints the agreement, each disagreement and the
+# single-core throughput of both. Not part of `make test`.
+SHARED ?= ../shared
+PARITY := target/parity
+MATH_VERIFY_PYTHONPATH ?= $(PYTHONPATH)
+PIN := $(shell command -v taskset >/dev/null 2>&1 && echo taskset -c 0)
+AHA_CP = pipelines/target/classes:$$(cat pipelines/target/classpath.txt)
+verify-parity: math-verify-importable build
+	java -cp $(AHA_CP) aha.verify.ParityCases --shared $(SHARED) --output $(PARITY)/cases.jsonl
+	$(AHA) verify --input $(PARITY)/cases.jsonl --output $(PARITY)/aha.jsonl --reasons --threads 1
+	PYTHONPATH=$(MATH_VERIFY_PYTHONPATH) $(PIN) python3 scripts/math-verify-parity.py run \
+	  --input $(PARITY)/cases.jsonl --output $(PARITY)/math-verify.jsonl
+	$(PIN) java -cp $(AHA_CP) aha.verify.VerifyBenchmark --cases $(PARITY)/cases.jsonl --seconds 10
+	python3 scripts/math-verify-parity.py compare --cases $(PARITY)/cases.jsonl \
+	  --aha $(PARITY)/aha.jsonl --math-verify $(PARITY)/math-verify.jsonl
+
+math-verify-importable:
+	@PYTHONPATH=$(MATH_VERIFY_PYTHONPATH) python3 -c 'import math_verify' 2>/dev/null || { echo "make verify-parity:" \
+	  "math_verify is not importable; set MATH_VERIFY_PYTHONPATH (or PYTHONPATH) to a Math-Verify installation (docs/verify.md)" >&2; exit 2; }
 
 clean:
 	$(MVN) -q clean

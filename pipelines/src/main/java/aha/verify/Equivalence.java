@@ -55,10 +55,9 @@ final class Equivalence {
     if (p instanceof Chain c && asInterval(c) != null) p = asInterval(c);
     // Math-Verify's asymmetry: a predicted equation stands for its right side when the gold is
     // not an equation ("k = 1" against 1); a gold equation only when it is an assignment (left
-    // side made of symbols), so "2x + z = 1" is not 1. x \in S stands for S on either side.
-    if (p instanceof Relation rp
-        && !isEquation(g)
-        && (rp.op().equals("=") || rp.op().equals("in"))) {
+    // side made of symbols), so "2x + z = 1" is not 1. x \in S stands for S on either side, but
+    // only for a symbol x: -x \in [-2, 7] is another set (Math-Verify cannot read it at all).
+    if (p instanceof Relation rp && !isEquation(g) && (rp.op().equals("=") || isMembership(rp))) {
       return equal(g, rp.rhs());
     }
     if (g instanceof Relation rg && !isEquation(p) && reducible(rg)) return equal(rg.rhs(), p);
@@ -85,8 +84,8 @@ final class Equivalence {
     if (g instanceof Chain a && p instanceof Relation b) return chainRelation(a, b);
     if (g instanceof Relation a && p instanceof Chain b) return chainRelation(b, a);
     if (g instanceof Text a && p instanceof Text b) return sameText(a.text(), b.text());
-    if (g instanceof Text a && p instanceof Scalar b) return sameText(a.text(), letters(b.expr()));
-    if (g instanceof Scalar a && p instanceof Text b) return sameText(b.text(), letters(a.expr()));
+    if (g instanceof Text a && p instanceof Scalar b) return sameText(a.text(), textual(b.expr()));
+    if (g instanceof Scalar a && p instanceof Text b) return sameText(b.text(), textual(a.expr()));
     return false;
   }
 
@@ -137,11 +136,16 @@ final class Equivalence {
 
   /** An assignment ({@code x = 5}, {@code xy = 5}) or a membership ({@code x \in S}). */
   private static boolean reducible(Relation r) {
-    if (r.op().equals("in")) return true;
+    if (isMembership(r)) return true;
     return r.op().equals("=") && r.lhs() instanceof Scalar s && onlySymbols(s.expr());
   }
 
-  private static boolean onlySymbols(Expr e) {
+  /** {@code x \in S} for a symbol (or product of symbols) x, which stands for S. */
+  private static boolean isMembership(Relation r) {
+    return r.op().equals("in") && r.lhs() instanceof Scalar s && onlySymbols(s.expr());
+  }
+
+  static boolean onlySymbols(Expr e) {
     if (e instanceof Sym) return true;
     if (e instanceof Mul m) return m.factors().stream().allMatch(Equivalence::onlySymbols);
     return false;
@@ -402,6 +406,17 @@ final class Equivalence {
   }
 
   // ---- words
+
+  /**
+   * How a scalar reads as text: symbols as their letters ({@code abc} is {@code \text{abc}}), an
+   * integer as its digits ({@code \text{9}} is 9, as Math-Verify compares a text symbol with a
+   * number by their printed forms).
+   */
+  private static String textual(Expr e) {
+    if (e instanceof Expr.Num n && !n.inexact() && n.value().isInteger())
+      return n.value().toString();
+    return letters(e);
+  }
 
   private static String letters(Expr e) {
     if (e instanceof Sym s) return s.name();

@@ -231,6 +231,12 @@ final class LatexParser {
   /** Math-Verify's reading of chains: the last of several equalities; approximations dropped. */
   private static Answer chain(List<Answer> parts, List<String> ops) {
     if (ops.isEmpty()) return parts.get(0);
+    // a \approx b: Math-Verify keeps a (the exact value) unless a is a variable (x \approx 11)
+    if (ops.size() == 1
+        && ops.get(0).equals("≈")
+        && !(parts.get(0) instanceof Scalar s && Equivalence.onlySymbols(s.expr()))) {
+      return parts.get(0);
+    }
     if (ops.contains("=") && ops.get(ops.size() - 1).equals("≈")) {
       int keep = ops.size();
       while (keep > 0 && ops.get(keep - 1).equals("≈")) keep--;

@@ -118,6 +118,11 @@ public final class MathVerifier {
           if (eq.equal(ga, pa)) return Verdict.correct("equivalent to the gold answer");
         }
       }
+      // Math-Verify also compares the extracted answer texts: "$\boxed{10}$ percent" reads as
+      // 10% but its text "10" is the gold's, so it is right for a gold of 10 too
+      if (p.raw() != null && g.raw() != null && p.raw().strip().equals(g.raw().strip())) {
+        return Verdict.correct("same answer text");
+      }
       return Verdict.wrong("not equivalent to the gold answer");
     } catch (Budget.Exceeded e) {
       return Verdict.wrong("time bound exceeded");

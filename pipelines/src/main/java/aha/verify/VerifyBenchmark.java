@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
  * Answers come from MATH-500 (shared datasets) when present, otherwise from a generated mix; half
  * of the completions carry the gold answer and half another problem's answer.
  *
- * <p>Usage: {@code VerifyBenchmark [--shared DIR] [--seconds S] [--think-chars N]}. Prints one
- * markdown table row for docs/benchmarks.md.
+ * <p>Usage: {@code VerifyBenchmark [--shared DIR] [--seconds S] [--think-chars N] [--cases FILE]}.
+ * Prints one markdown table row for docs/benchmarks.md; with {@code --cases} (a {@code {"id",
+ * "gold", "prediction"}} JSONL file, as {@link ParityCases} writes) it measures those cases
+ * instead, the aha side of {@code make verify-parity}.
  */
 public final class VerifyBenchmark {
   private static final String[] STEPS = {
@@ -33,6 +35,7 @@ public final class VerifyBenchmark {
     String shared = System.getProperty("aha.shared.dir", System.getenv("AHA_SHARED_DIR"));
     double seconds = 5;
     int thinkChars = 12_000;
+    Path casesFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--shared":
@@ -44,9 +47,16 @@ public final class VerifyBenchmark {
         case "--think-chars":
           thinkChars = Integer.parseInt(args[++i]);
           break;
+        case "--cases":
+          casesFile = Path.of(args[++i]);
+          break;
         default:
           throw new IllegalArgumentException("unknown argument " + args[i]);
       }
+    }
+    if (casesFile != null) {
+      measureCases(casesFile, seconds);
+      return;
     }
     List<String> answers = answers(shared);
     String source = answers.size() == 500 ? "MATH-500 answers" : "generated answers";
@@ -112,6 +122,34 @@ public final class VerifyBenchmark {
     }
   }
 
+  /** Single-thread cases per CPU-second of {@link MathVerifier} on the cases of a JSONL file. */
+  private static void measureCases(Path file, double seconds) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = Files.readAllLines(file);
+    String[] golds = new String[lines.size()];
+    String[] predictions = new String[lines.size()];
+    long chars = 0;
+    for (int i = 0; i < golds.length; i++) {
+      var node = json.readTree(lines.get(i));
+      golds[i] = node.get("gold").asText();
+      predictions[i] = node.get("prediction").asText();
+      chars += predictions[i].length();
+    }
+    MathVerifier verifier = new MathVerifier();
+    // one untimed pass over every case first: the JIT warms up, as in a long filter or eval run
+    runFor(verifier, golds, predictions, Math.min(2.0, seconds / 2));
+    long[] result = runFor(verifier, golds, predictions, seconds);
+    System.out.printf(
+        "aha: %d cases (%d distinct, mean %,d chars), 1 thread: %,.0f cases/s per CPU-second"
+            + " (%,.0f per wall-second), %.1f%% true%n",
+        result[0],
+        golds.length,
+        chars / Math.max(1, golds.length),
+        result[0] / (result[3] / 1e9),
+        result[0] / (result[1] / 1e9),
+        100.0 * result[2] / result[0]);
+  }
+
   /** Returns {cases, wallNanos, trueVerdicts, cpuNanos}. */
   private static long[] runFor(
       MathVerifier v, String[] golds, String[] completions, double seconds) {
@@ -130,6 +168,14 @@ public final class VerifyBenchmark {
   }
 
   private static String completion(SplittableRandom rnd, int thinkChars, String answer) {
+    return reasoning(rnd, thinkChars) + "**Final Answer**\n\\[\n\\boxed{" + answer + "}\n\\]";
+  }
+
+  /**
+   * The part of an R1-style completion before its final answer: a {@code <think>} block of about
+   * {@code thinkChars} characters of inline math and second thoughts, then the start of a summary.
+   */
+  static String reasoning(SplittableRandom rnd, int thinkChars) {
     StringBuilder sb = new StringBuilder("<think>\nOkay, let me understand the problem first.\n");
     while (sb.length() < thinkChars) {
       String step = STEPS[rnd.nextInt(STEPS.length)];
@@ -138,7 +184,6 @@ public final class VerifyBenchmark {
     }
     sb.append(
         "\n</think>\n\nWe combine the steps above. Checking once more, the result holds.\n\n");
-    sb.append("**Final Answer**\n\\[\n\\boxed{").append(answer).append("}\n\\]");
     return sb.toString();
   }
 
