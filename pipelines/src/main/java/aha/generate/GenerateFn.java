@@ -145,7 +145,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
       Choice ch = choices.get(i);
       out.add(new Completion(d.problem(), i, d.result().model(), sent, ch.reasoning(), ch.content(),
           ch.finishReason(), usage.promptTokens(), completionTokens,
-          RequestKey.of(d.problem().id(), request, config.baseUrl(), requests.get(request))));
+          RequestKey.of(d.problem().id(), request, generation.teacherId(), requests.get(request))));
     }
     return out;
   }

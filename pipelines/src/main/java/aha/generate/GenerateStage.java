@@ -70,8 +70,15 @@ public final class GenerateStage implements Stage<GenerateSpec> {
           .withConcurrency(t.maxInFlight(), t.maxInFlight(), 2 * t.maxInFlight())
           .withRetries(t.maxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(60));
       SamplingSpec s = spec.sampling();
+      // the local teacher listens on a new port each run: its request keys name its settings
+      // instead, so a rerun after a crash finds the answers in its ledger
+      String teacherId = t.local()
+          ? String.format("local:%s:slip=%s:catch=%s:verbosity=%d:seed=%d", t.model(), t.slipRate(), t.catchRate(),
+              t.verbosity(), ctx.seed())
+          : null;
       Generation.Settings settings = new Generation.Settings(t.model(), spec.numGenerations(), t.nPerRequest(),
-          s.temperature(), s.topP(), s.maxTokens(), s.extra(), t.stream(), !t.nPerRequest(), spec.maxRequests());
+          s.temperature(), s.topP(), s.maxTokens(), s.extra(), t.stream(), !t.nPerRequest(), spec.maxRequests(),
+          teacherId);
       Path ledger = ctx.stateDir().resolve("ledger");
       Files.createDirectories(ledger);
 

@@ -32,6 +32,9 @@ public final class Generation {
    *     the samples differ on servers that honour a seed (the base is {@code extra.seed}, or 0)
    * @param maxRequests the most new requests this generation may send (0 = no limit): a guard
    *     against paying for more than planned
+   * @param teacherId who answers, as the request keys name it; null means the client's base URL.
+   *     A teacher started on a free port per run (the local one) passes a name that stays the same
+   *     from run to run, else a resumed run would find none of its ledger entries
    */
   public record Settings(
       String model,
@@ -43,7 +46,8 @@ public final class Generation {
       Map<String, Object> extra,
       boolean stream,
       boolean seedPerSample,
-      long maxRequests)
+      long maxRequests,
+      String teacherId)
       implements java.io.Serializable {
     public Settings {
       Objects.requireNonNull(model, "model");
@@ -51,6 +55,27 @@ public final class Generation {
         throw new IllegalArgumentException("num_generations must be at least 1");
       extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
+
+    /** Settings whose request keys name the client's base URL. */
+    public Settings(
+        String model,
+        int numGenerations,
+        boolean nPerRequest,
+        Double temperature,
+        Double topP,
+        Integer maxTokens,
+        Map<String, Object> extra,
+        boolean stream,
+        boolean seedPerSample,
+        long maxRequests) {
+      this(model, numGenerations, nPerRequest, temperature, topP, maxTokens, extra, stream,
+          seedPerSample, maxRequests, null);
+    }
+  }
+
+  /** The teacher's name in request keys: {@link Settings#teacherId} or the client's base URL. */
+  public String teacherId() {
+    return settings.teacherId() != null ? settings.teacherId() : client.config().baseUrl();
   }
 
   /**
@@ -137,7 +162,7 @@ public final class Generation {
     int[] resumed = {0};
     for (int s = 0; s < requests.size(); s++) {
       ChatRequest r = requests.get(s);
-      String key = RequestKey.of(problemId, s, client.config().baseUrl(), r);
+      String key = RequestKey.of(problemId, s, teacherId(), r);
       Ledger.Entry done = ledger.get(key);
       if (done != null) {
         resumed[0]++;
