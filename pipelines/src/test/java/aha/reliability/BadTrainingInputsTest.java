@@ -60,15 +60,15 @@ class BadTrainingInputsTest {
   void anUnknownRewardFunctionNamesFileLineKeyAndTheKnownNames(@TempDir Path tmp) throws Exception {
     for (Outcome o : grpoWith(tmp, "reward_funcs: [accuracy, formt]\nreward_weights: [1.0, 0.1]\nloss_type: dapo\n")) {
       // file:line:column of the bad element, its key path, and the nearest known name
-      assertOneSentence(o, "r.yaml:13:", "stages[1].reward_funcs[1] 'formt' is not a reward function",
-          "did you mean 'format'?");
+      assertOneSentence(o, "r.yaml:12:30: stages[1].reward_funcs[1] 'formt' is not a reward function",
+          "did you mean 'format'?", "(known: [accuracy, format,");
     }
   }
 
   @Test
   void anUnknownLossTypeNamesTheAllowedValues(@TempDir Path tmp) throws Exception {
     for (Outcome o : grpoWith(tmp, "reward_funcs: [accuracy]\nreward_weights: [1.0]\nloss_type: ppo\n")) {
-      assertOneSentence(o, "r.yaml:15:", "stages[1].loss_type must be one of [grpo, bnpo, dr_grpo, dapo], got 'ppo'");
+      assertOneSentence(o, "r.yaml:14:5: stages[1].loss_type must be one of [grpo, bnpo, dr_grpo, dapo], got 'ppo'");
     }
   }
 
@@ -76,7 +76,7 @@ class BadTrainingInputsTest {
   void anUnknownScaleRewardsNamesTheAllowedValues(@TempDir Path tmp) throws Exception {
     for (Outcome o : grpoWith(tmp,
         "reward_funcs: [accuracy]\nreward_weights: [1.0]\nloss_type: dapo\nscale_rewards: std\n")) {
-      assertOneSentence(o, "r.yaml:16:", "stages[1].scale_rewards must be one of [group, batch, none], got 'std'");
+      assertOneSentence(o, "r.yaml:15:5: stages[1].scale_rewards must be one of [group, batch, none], got 'std'");
     }
   }
 
@@ -111,8 +111,9 @@ class BadTrainingInputsTest {
   @Test
   void aCheckpointWithAMissingTensorNamesFileAndTensor(@TempDir Path tmp) throws Exception {
     Path ckpt = checkpoint(tmp);
-    assertThat(score(tmp, ckpt).code()).isZero(); // the untouched checkpoint scores
-    Files.delete(tmp.resolve("out.jsonl"));
+    Outcome intact = InProcess.cli("model", "score", "--checkpoint", ckpt.toString(),
+        "--input", tmp.resolve("seqs.jsonl").toString(), "--output", tmp.resolve("intact.jsonl").toString());
+    assertThat(intact.code()).as(intact.err()).isZero(); // the untouched checkpoint scores
     String name = "model.layers.1.mlp.down_proj.weight";
     editWeights(ckpt, (t, m) -> assertThat(t.remove(name)).isNotNull());
     assertOneSentence(score(tmp, ckpt), ckpt.resolve("model.safetensors") + ": tensor " + name + " is missing");
@@ -157,7 +158,22 @@ class BadTrainingInputsTest {
     Path r = tmp.resolve("r.yaml");
     Files.writeString(r, "name: bad\nseed: 1\nstages:\n  - type: prepare\n    source: {path: " + f + "}\n");
     Outcome o = InProcess.cli("run", r.toString(), "--output-dir", tmp.resolve("out").toString());
-    assertOneSentence(o, f.toString(), "'problem'", "string");
+    assertOneSentence(o, f + ": column 'problem' has type list<long>, expected a string");
+    assertThat(tmp.resolve("out/bad/01-prepare")).doesNotExist();
+
+    // the same in JSONL, and Countdown's columns: numbers as text, a fractional target
+    Path j = tmp.resolve("typed.jsonl");
+    Files.writeString(j, "{\"problem\": \"2+2\", \"answer\": \"4\"}\n{\"problem\": {\"text\": \"3+3\"}, \"answer\": 6}\n");
+    Files.writeString(r, "name: bad\nseed: 1\nstages:\n  - type: prepare\n    source: {path: " + j + "}\n");
+    assertOneSentence(InProcess.cli("run", r.toString(), "--output-dir", tmp.resolve("out").toString()),
+        j + ":2: column 'problem' is object, expected a string");
+    Files.writeString(j, "{\"problem\": \"Use 1 2 3 to make 6\", \"nums\": \"1 2 3\", \"target\": 6}\n");
+    Files.writeString(r, "name: bad\nseed: 1\nstages:\n  - type: prepare\n    source: {path: " + j + ", task: countdown}\n");
+    assertOneSentence(InProcess.cli("run", r.toString(), "--output-dir", tmp.resolve("out").toString()),
+        j + ":1: column 'nums' is string, expected a list of integers");
+    Files.writeString(j, "{\"problem\": \"Use 1 2 3 to make 6\", \"nums\": [1, 2, 3], \"target\": 6.5}\n");
+    assertOneSentence(InProcess.cli("run", r.toString(), "--output-dir", tmp.resolve("out").toString()),
+        j + ":1: column 'target' is number, expected an integer");
     assertThat(tmp.resolve("out/bad/01-prepare")).doesNotExist();
   }
 }

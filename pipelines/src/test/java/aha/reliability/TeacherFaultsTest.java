@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * dropped connections and malformed bodies on 20% together. The client and the generate stage end
  * complete; a teacher that never recovers ends the stage with one clear error and no manifest.
  */
+@Tag("slow")
 class TeacherFaultsTest {
   /** 5% each of 429 (Retry-After 0), 500, drop and malformed; spikes of 600 ms on 20% of attempts. */
   static final LocalTeacherServer.Faults ALL =
@@ -47,7 +49,7 @@ class TeacherFaultsTest {
         TeacherClient client = new TeacherClient(withBaseUrl(config, server.baseUrl()))) {
       List<ChatRequest> requests = new ArrayList<>();
       List<CompletableFuture<ChatResponse>> futures = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < 120; i++) {
         ChatRequest r = ChatRequest.of(LocalTeacher.MODEL, "Calculate " + (100 + i) + " + " + (7 * i) + ".")
             .withStream(i % 2 == 1).withExtra("seed", i);
         requests.add(r);
@@ -58,11 +60,14 @@ class TeacherFaultsTest {
             .isEqualTo(teacher.complete(requests.get(i)).get(0).content());
       }
       RetryCounters c = client.counters();
-      assertThat(c.get(RetryCounters.SUCCEEDED)).isEqualTo(200);
+      assertThat(c.get(RetryCounters.SUCCEEDED)).isEqualTo(120);
       assertThat(c.get(RetryCounters.FAILED)).isZero();
       assertThat(server.faultsInjected()).containsKeys("429", "500", "drop", "malformed", "spike");
-      assertThat(c.retries(RetryCounters.RetryCause.HTTP_429)).isEqualTo(server.faultsInjected().get("429"));
-      assertThat(c.retries(RetryCounters.RetryCause.HTTP_5XX)).isEqualTo(server.faultsInjected().get("500"));
+      // a fault answered after the client timed out on a spike counts as a timeout, not as itself
+      assertThat(c.retries(RetryCounters.RetryCause.HTTP_429)).isPositive()
+          .isLessThanOrEqualTo(server.faultsInjected().get("429"));
+      assertThat(c.retries(RetryCounters.RetryCause.HTTP_5XX)).isPositive()
+          .isLessThanOrEqualTo(server.faultsInjected().get("500"));
       assertThat(c.retries(RetryCounters.RetryCause.TIMEOUT)).isPositive();
       assertThat(c.retries(RetryCounters.RetryCause.MALFORMED_RESPONSE)).isPositive();
     }
@@ -119,13 +124,16 @@ class TeacherFaultsTest {
       Path r = Runs.writeRecipe(tmp, PREPARE + """
             - type: generate
               teacher: {kind: openai, base_url: "%s", model: r1, max_attempts: 2}
+              limit: 4
               num_generations: 2
               sampling: {temperature: 0.6}
           """.formatted(server.baseUrl()));
       InProcess.Outcome o = InProcess.cli("run", r.toString(), "--output-dir", tmp.resolve("out").toString());
       assertThat(o.code()).isEqualTo(1);
-      assertThat(o.err().lines().count()).as(o.err()).isEqualTo(1);
-      assertThat(o.err()).contains("problem(s) got no completions").contains("HTTP 500").contains("after 2 attempts");
+      // one error line (the others on stderr are the progress bar)
+      assertThat(o.err().lines().filter(l -> l.startsWith("aha:")).count()).as(o.err()).isEqualTo(1);
+      assertThat(o.err()).doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(o.err()).contains("4 problem(s) got no completions").contains("HTTP 500").contains("after 2 attempts");
       Path run = tmp.resolve("out/faults");
       assertThat(run.resolve("02-generate")).doesNotExist();
       assertThat(run.resolve(".02-generate.tmp")).doesNotExist();
