@@ -54,7 +54,8 @@ public final class Main implements Runnable {
             cmd.getErr().println("aha: " + e.getMessage());
             return EXIT_BAD_INPUT;
           }
-          if (e instanceof aha.WorkFailedException) {
+          // a Hub transfer that failed after its retries is one sentence too, not a stack trace
+          if (e instanceof aha.WorkFailedException || e instanceof aha.hub.HubTransferException) {
             cmd.getErr().println("aha: " + e.getMessage());
             return EXIT_FAILED;
           }

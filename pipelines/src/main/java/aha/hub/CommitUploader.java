@@ -225,7 +225,10 @@ final class CommitUploader {
     Request req = http.request(url).post(RequestBody.create(nd.toByteArray(), NDJSON)).build();
     try (Response resp = http.execute(http.manual, req, false)) {
       http.check(resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
-      JsonNode answer = HubHttp.JSON.readTree(resp.body().byteStream());
+      // not retried: a commit is not safe to repeat, so a malformed answer is one clear error
+      JsonNode answer =
+          HubHttp.readJson(
+              resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
       CommitInfo info =
           new CommitInfo(
               answer.path("commitOid").asText(null),

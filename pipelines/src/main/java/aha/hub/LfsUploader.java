@@ -73,7 +73,7 @@ final class LfsUploader {
             .build();
     try (Response resp = http.execute(http.manual, req, true)) {
       http.check(resp, "the LFS upload batch for " + type.id() + " " + repoId);
-      JsonNode answer = HubHttp.JSON.readTree(resp.body().byteStream());
+      JsonNode answer = HubHttp.readJson(resp, "the LFS upload batch for " + type.id() + " " + repoId);
       return answer.path("objects");
     }
   }
