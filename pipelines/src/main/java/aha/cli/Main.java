@@ -59,6 +59,11 @@ public final class Main implements Runnable {
             cmd.getErr().println("aha: " + e.getMessage());
             return EXIT_FAILED;
           }
+          var write = WriteFailure.of(e);
+          if (write.isPresent()) {
+            cmd.getErr().println("aha: " + write.get());
+            return EXIT_FAILED;
+          }
           cmd.getErr().println("aha: " + e.getClass().getSimpleName() + ": " + e.getMessage());
           e.printStackTrace(cmd.getErr());
           return EXIT_FAILED;

@@ -42,7 +42,10 @@ public final class SftStage implements Stage<SftSpec> {
     Path input = ctx.input(spec.from());
     List<Path> files = ParquetFiles.split(input.resolve("data"), "train");
     if (files.isEmpty()) throw new BadInputException(input.resolve("data") + " has no train-*.parquet to train on");
-    List<List<ChatMessage>> conversations = Conversations.read(files);
+    List<List<ChatMessage>> conversations = new java.util.ArrayList<>(Conversations.read(files));
+    // Beam writes rows in no fixed order: sort them by content so the held-out split and the
+    // seeded batches are the same every run of the same recipe (and a resumed run matches)
+    conversations.sort(java.util.Comparator.comparing(SftStage::sortKey));
     if (conversations.isEmpty()) throw new BadInputException(input.resolve("data") + " has no training conversations");
     long seed = spec.seed() != null ? spec.seed() : ctx.seed();
     ctx.count("sft.conversations", conversations.size());
@@ -115,5 +118,11 @@ public final class SftStage implements Stage<SftSpec> {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String sortKey(List<ChatMessage> conversation) {
+    StringBuilder b = new StringBuilder();
+    for (ChatMessage m : conversation) b.append(m.role()).append('\u0000').append(m.content()).append('\u0001');
+    return b.toString();
   }
 }

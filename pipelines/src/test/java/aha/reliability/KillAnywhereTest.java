@@ -187,6 +187,17 @@ class KillAnywhereTest {
         }
       }
     }
+    // and the same weights (within float tolerance; in practice bit for bit on one machine)
+    for (String ckpt : List.of("04-sft/checkpoint/model.safetensors", "05-grpo/checkpoint/model.safetensors")) {
+      try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+        Map<String, ai.djl.ndarray.NDArray> a = aha.model.SafeTensors.read(cleanRun.resolve(ckpt), m);
+        Map<String, ai.djl.ndarray.NDArray> b = aha.model.SafeTensors.read(run.resolve(ckpt), m);
+        assertThat(b.keySet()).as(ckpt).isEqualTo(a.keySet());
+        for (String name : a.keySet()) {
+          assertThat(b.get(name).allClose(a.get(name), 1e-5, 1e-6, false)).as("%s %s", ckpt, name).isTrue();
+        }
+      }
+    }
     // the manifests of the killed run show that training resumed instead of starting over
     JsonNode sft = Manifest.read(stageDir(run, 3));
     JsonNode grpo = Manifest.read(stageDir(run, 4));
