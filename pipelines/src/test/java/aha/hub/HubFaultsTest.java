@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one clear error, and nothing half-written is left where a reader would take it as finished: no
  * snapshot entry for a blob that is not whole and right, no partial commit.
  */
+@Tag("slow")
 class HubFaultsTest {
   static final int SEEDS = 8;
 

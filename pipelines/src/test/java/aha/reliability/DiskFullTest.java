@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The output folder fills up mid-run: a 2 MB tmpfs where this machine lets the test mount one
+ * The output folder fills up mid-run: a 512 kB tmpfs where this machine lets the test mount one
  * (root on Linux, as in the CI container), else a folder the user cannot write to (the same code
  * path from the first write on; docs/reliability.md has the manual disk-full check for that case).
  * Either way the run ends with one sentence, exit code 1, and no manifest for the stage that
@@ -28,7 +28,7 @@ class DiskFullTest {
       seed: 3
       stages:
         - type: prepare
-          source: {generator: countdown, count: 3000, numbers: 3, max_number: 12, max_target: 60, style: short}
+          source: {generator: countdown, count: 1000, numbers: 3, max_number: 12, max_target: 60, style: short}
           eval_holdout: 10
         - type: generate
           teacher: {kind: local, verbosity: 2}
@@ -39,7 +39,7 @@ class DiskFullTest {
   @Test
   void aFullOutputFolderEndsWithOneClearErrorAndNoManifestForTheFailedStage(@TempDir Path tmp) throws Exception {
     Path small = Files.createDirectories(tmp.resolve("small"));
-    boolean tmpfs = run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString());
+    boolean tmpfs = run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", small.toString());
     try {
       if (!tmpfs) assertThat(small.toFile().setWritable(false, false)).isTrue();
       Path recipe = Runs.writeRecipe(tmp, RECIPE);
