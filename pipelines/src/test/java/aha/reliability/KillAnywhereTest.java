@@ -113,7 +113,9 @@ class KillAnywhereTest {
       long t0 = System.nanoTime();
       Process p = Cli.start(log, "run", recipe.toString(), "--output-dir", killed.toString());
       // wait for the target stage to begin (or to be over already: then the kill lands later)
-      waitFor(p, () -> Files.isDirectory(tmpDir(run, target)) || Files.exists(stageDir(run, target)), 120);
+      // (its log line, not its temporary folder: a killed attempt leaves that behind)
+      String started = "] " + STAGES.get(target) + ": running";
+      waitFor(p, () -> Files.readString(log).contains(started) || Files.exists(stageDir(run, target)), 120);
       if (STAGES.get(target).equals("sft") || STAGES.get(target).equals("grpo")) {
         // training: let it write one more snapshot than it started with, so the resume is exercised
         String folder = stageDir(run, target).getFileName().toString();
@@ -126,7 +128,7 @@ class KillAnywhereTest {
         double window = Math.min(0.5 * seconds.get(STAGES.get(target)), 1.5);
         Thread.sleep((long) (random.nextDouble() * window * 1000));
       }
-      String inFlight = stageInFlight(run);
+      String inFlight = stageInFlight(log);
       int sftAtKill = newestSnapshot(run, "04-sft");
       int grpoAtKill = newestSnapshot(run, "05-grpo");
       boolean alive = p.isAlive();
@@ -229,16 +231,17 @@ class KillAnywhereTest {
     return run.resolve(String.format("%02d-%s", i + 1, STAGES.get(i)));
   }
 
-  static Path tmpDir(Path run, int i) {
-    return run.resolve("." + stageDir(run, i).getFileName() + ".tmp");
-  }
-
-  /** The stage whose temporary folder exists (at most one runs at a time), or "between". */
-  static String stageInFlight(Path run) {
-    for (int i = STAGES.size() - 1; i >= 0; i--) {
-      if (Files.isDirectory(tmpDir(run, i))) return STAGES.get(i);
+  /**
+   * The stage an attempt was running, from its log ({@code [i/7] name: running} without a {@code
+   * done} line yet): "startup" before the first, "between" after a stage finished.
+   */
+  static String stageInFlight(Path log) throws IOException {
+    String state = "startup";
+    for (String line : Files.readAllLines(log)) {
+      Matcher m = Pattern.compile("^\\[\\d+/\\d+\\] (\\w+): (running|done)").matcher(line);
+      if (m.find()) state = m.group(2).equals("running") ? m.group(1) : "between";
     }
-    return "between";
+    return state;
   }
 
   /**
