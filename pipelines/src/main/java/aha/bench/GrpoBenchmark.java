@@ -17,8 +17,9 @@ import java.util.List;
  * its GRPO settings (8 completions for each of 16 prompts, up to 192 new tokens, DAPO loss): the
  * real stage, timed from its own metrics. Per step: rollout seconds (KV-cache sampling of 128
  * completions), update seconds (log-probs, loss and Adam over the same completions), and completion
- * tokens per second for each. An untrained student rarely stops early, so its completions run near
- * the length cap: an upper bound for a step of the built-in recipe. Argument: {@code --steps N}
+ * tokens per second for each. A fresh student's completions are as long as it samples them (it
+ * hits its end-of-turn token at random, ~40 tokens on average), shorter than an SFT student's, so
+ * tokens/s is the figure that carries over to the built-in recipe. Argument: {@code --steps N}
  * (default 4).
  */
 public final class GrpoBenchmark {
@@ -89,7 +90,8 @@ public final class GrpoBenchmark {
       System.out.println();
       System.out.println("The grpo stage itself (DirectRunner prepare first, not timed): a fresh tiny student of the "
           + "built-in shape, 16 prompts x 8 completions, max 192 new tokens, DAPO loss, beta 0, one update per step. "
-          + "Update = step time - rollout time (log-probs, loss, backward, Adam).");
+          + "Update = step time - rollout time (log-probs, loss, backward, Adam). A fresh student stops at random, "
+          + "so its completions are shorter than an SFT student's: compare tokens/s, not seconds per step.");
     } finally {
       deleteTree(root);
     }
