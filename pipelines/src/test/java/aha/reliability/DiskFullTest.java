@@ -41,7 +41,14 @@ class DiskFullTest {
     Path small = Files.createDirectories(tmp.resolve("small"));
     boolean tmpfs = run("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", small.toString());
     try {
-      if (!tmpfs) assertThat(small.toFile().setWritable(false, false)).isTrue();
+      if (!tmpfs) {
+        assertThat(small.toFile().setWritable(false, false)).isTrue();
+        // root without CAP_SYS_ADMIN can neither mount nor be refused by permissions: say so
+        assertThat(refusesWrites(small))
+            .as("this machine neither lets the test mount a tmpfs nor refuses writes to a read-only folder;"
+                + " run it as root with mount rights or as a normal user (docs/reliability.md, manual check)")
+            .isTrue();
+      }
       Path recipe = Runs.writeRecipe(tmp, RECIPE);
       InProcess.Outcome o = InProcess.cli("run", recipe.toString(), "--output-dir", small.toString());
       assertThat(o.code()).as(o.err()).isEqualTo(1);
@@ -67,6 +74,15 @@ class DiskFullTest {
     } finally {
       if (tmpfs) assertThat(run("umount", small.toString())).isTrue();
       else small.toFile().setWritable(true, false);
+    }
+  }
+
+  static boolean refusesWrites(Path dir) {
+    try {
+      Files.delete(Files.createFile(dir.resolve("probe")));
+      return false;
+    } catch (java.io.IOException e) {
+      return true;
     }
   }
 
