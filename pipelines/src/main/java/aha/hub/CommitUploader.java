@@ -226,9 +226,18 @@ final class CommitUploader {
     try (Response resp = http.execute(http.manual, req, false)) {
       http.check(resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
       // not retried: a commit is not safe to repeat, so a malformed answer is one clear error
-      JsonNode answer =
-          HubHttp.readJson(
-              resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
+      JsonNode answer;
+      try {
+        answer =
+            HubHttp.readJson(
+                resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
+      } catch (HubHttp.MalformedBody e) {
+        throw new HubTransferException(
+            e.getMessage().replaceFirst("\\.$", "")
+                + "; the commit may have been made: check the repository before uploading again.",
+            0,
+            e);
+      }
       CommitInfo info =
           new CommitInfo(
               answer.path("commitOid").asText(null),
