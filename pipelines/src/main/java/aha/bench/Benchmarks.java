@@ -41,6 +41,10 @@ public final class Benchmarks {
         aha.eval.EvalBenchmark::main));
     ALL.put("sft", new Entry("SFT of the tiny student on verified Countdown traces (local teacher)",
         "scripts/aha bench --only sft", args -> aha.sft.SftBenchmark.main(new String[] {"--steps", "100", "--eval", "100"})));
+    ALL.put("grpo", new Entry("GRPO steps: rollout and update time, tokens/s (built-in student shape)",
+        "scripts/aha bench --only grpo", args -> GrpoBenchmark.main(new String[] {"--steps", "4"})));
+    ALL.put("e2e", new Entry("End to end: stage times of the built-in recipe", "scripts/aha bench --only e2e",
+        EndToEndBenchmark::main));
   }
 
   private static void filter(String[] args) throws Exception {

@@ -54,8 +54,14 @@ public final class Main implements Runnable {
             cmd.getErr().println("aha: " + e.getMessage());
             return EXIT_BAD_INPUT;
           }
-          if (e instanceof aha.WorkFailedException) {
+          // a Hub transfer that failed after its retries is one sentence too, not a stack trace
+          if (e instanceof aha.WorkFailedException || e instanceof aha.hub.HubTransferException) {
             cmd.getErr().println("aha: " + e.getMessage());
+            return EXIT_FAILED;
+          }
+          var write = WriteFailure.of(e);
+          if (write.isPresent()) {
+            cmd.getErr().println("aha: " + write.get());
             return EXIT_FAILED;
           }
           cmd.getErr().println("aha: " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -225,7 +225,19 @@ final class CommitUploader {
     Request req = http.request(url).post(RequestBody.create(nd.toByteArray(), NDJSON)).build();
     try (Response resp = http.execute(http.manual, req, false)) {
       http.check(resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
-      JsonNode answer = HubHttp.JSON.readTree(resp.body().byteStream());
+      // not retried: a commit is not safe to repeat, so a malformed answer is one clear error
+      JsonNode answer;
+      try {
+        answer =
+            HubHttp.readJson(
+                resp, "the commit to " + type.id() + " " + repoId + " at revision " + revision);
+      } catch (HubHttp.MalformedBody e) {
+        throw new HubTransferException(
+            e.getMessage().replaceFirst("\\.$", "")
+                + "; the commit may have been made: check the repository before uploading again.",
+            0,
+            e);
+      }
       CommitInfo info =
           new CommitInfo(
               answer.path("commitOid").asText(null),

@@ -130,14 +130,17 @@ final class HubHttp {
       try {
         resp = client.newCall(req).execute();
       } catch (InterruptedIOException e) {
-        if (!retry || attempt >= BACKOFF_S.length || Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread().isInterrupted()) {
           throw e;
+        }
+        if (!retry || attempt >= BACKOFF_S.length) {
+          throw unreachable(req, retry, attempt, e);
         }
         pause(Duration.ofSeconds(BACKOFF_S[attempt]), req, "timeout");
         continue;
       } catch (IOException e) {
         if (!retry || attempt >= BACKOFF_S.length) {
-          throw e;
+          throw unreachable(req, retry, attempt, e);
         }
         pause(Duration.ofSeconds(BACKOFF_S[attempt]), req, e.getClass().getSimpleName());
         continue;
@@ -153,6 +156,25 @@ final class HubHttp {
       resp.close();
       pause(wait, req, "HTTP " + code);
     }
+  }
+
+  /**
+   * The error for a call that got no answer: one sentence naming the call and the attempts; for a
+   * call that is not safe to repeat (a commit) it says the outcome is unknown.
+   */
+  private HubTransferException unreachable(Request req, boolean retry, int attempt, IOException e) {
+    String call = req.method() + " " + loggable(req.url()).replaceFirst("\\?.*$", "");
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    boolean safe = retry || req.method().equals("GET") || req.method().equals("HEAD");
+    String message =
+        safe
+            ? "No answer from the Hub to " + call + " after " + (attempt + 1) + " attempt(s) (" + why + ")."
+            : "The connection to the Hub was lost during "
+                + call
+                + " ("
+                + why
+                + "); it was not repeated because it may have taken effect: check the repository, then retry.";
+    return new HubTransferException(message, 0, e);
   }
 
   /**
@@ -197,21 +219,60 @@ final class HubHttp {
     }
   }
 
-  /** GET a JSON document from the Hub, mapping errors for {@code what}. */
-  JsonNode getJson(String url, String what, boolean retry) throws IOException {
-    try (Response resp = execute(manual, request(url).get().build(), retry)) {
-      check(resp, what);
-      return JSON.readTree(resp.body().byteStream());
+  /** A successful answer whose body is not the JSON the protocol promises (a proxy's page, a cut body). */
+  static final class MalformedBody extends HubTransferException {
+    MalformedBody(String message, Throwable cause) {
+      super(message, 0, cause);
     }
   }
 
-  /** POST JSON and read the JSON answer. */
+  /** Attempts at a call whose successful answers keep arriving malformed. */
+  static final int MALFORMED_ATTEMPTS = 3;
+
+  /** The JSON body of a successful answer; a body that is not JSON is a {@link MalformedBody}. */
+  static JsonNode readJson(Response resp, String what) throws IOException {
+    String text = resp.body().string();
+    try {
+      return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new MalformedBody(
+          "The Hub answered "
+              + resp.request().method()
+              + " "
+              + resp.request().url().encodedPath()
+              + " for "
+              + what
+              + " with a body that is not JSON ("
+              + e.getOriginalMessage()
+              + ").",
+          e);
+    }
+  }
+
+  /** GET a JSON document from the Hub, mapping errors for {@code what}. */
+  JsonNode getJson(String url, String what, boolean retry) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (Response resp = execute(manual, request(url).get().build(), retry)) {
+        check(resp, what);
+        return readJson(resp, what);
+      } catch (MalformedBody e) {
+        if (!retry || attempt >= MALFORMED_ATTEMPTS) throw e;
+        LOG.info("{}; asking again", e.getMessage());
+      }
+    }
+  }
+
+  /** POST JSON and read the JSON answer; {@code retry} only for calls that are safe to repeat. */
   JsonNode postJson(String url, Object body, String what, boolean retry) throws IOException {
     RequestBody rb = RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE);
-    try (Response resp = execute(manual, request(url).post(rb).build(), retry)) {
-      check(resp, what);
-      String text = resp.body().string();
-      return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    for (int attempt = 1; ; attempt++) {
+      try (Response resp = execute(manual, request(url).post(rb).build(), retry)) {
+        check(resp, what);
+        return readJson(resp, what);
+      } catch (MalformedBody e) {
+        if (!retry || attempt >= MALFORMED_ATTEMPTS) throw e;
+        LOG.info("{}; asking again", e.getMessage());
+      }
     }
   }
 
@@ -219,10 +280,18 @@ final class HubHttp {
   List<JsonNode> getAllPages(String url, String what) throws IOException {
     List<JsonNode> items = new ArrayList<>();
     String next = url;
+    int malformed = 0;
     while (next != null) {
       try (Response resp = execute(manual, request(next).get().build(), true)) {
         check(resp, what);
-        JsonNode page = JSON.readTree(resp.body().byteStream());
+        JsonNode page;
+        try {
+          page = readJson(resp, what);
+        } catch (MalformedBody e) {
+          if (++malformed >= MALFORMED_ATTEMPTS) throw e;
+          LOG.info("{}; asking again", e.getMessage());
+          continue; // the same page again
+        }
         if (!page.isArray()) {
           throw new HubTransferException(
               "Expected a JSON array from "

@@ -71,10 +71,15 @@ final class LfsUploader {
             .header("Accept", LFS.toString())
             .post(RequestBody.create(HubHttp.JSON.writeValueAsBytes(body), LFS))
             .build();
-    try (Response resp = http.execute(http.manual, req, true)) {
-      http.check(resp, "the LFS upload batch for " + type.id() + " " + repoId);
-      JsonNode answer = HubHttp.JSON.readTree(resp.body().byteStream());
-      return answer.path("objects");
+    String batch = "the LFS upload batch for " + type.id() + " " + repoId;
+    // the batch only asks where to upload: safe to ask again when the answer is not JSON
+    for (int attempt = 1; ; attempt++) {
+      try (Response resp = http.execute(http.manual, req, true)) {
+        http.check(resp, batch);
+        return HubHttp.readJson(resp, batch).path("objects");
+      } catch (HubHttp.MalformedBody e) {
+        if (attempt >= HubHttp.MALFORMED_ATTEMPTS) throw e;
+      }
     }
   }
 
@@ -154,10 +159,16 @@ final class LfsUploader {
     for (Map.Entry<Integer, String> part : parts.entrySet()) {
       long offset = (part.getKey() - 1) * chunk;
       long length = Math.min(chunk, f.size() - offset);
-      String etag = put(part.getValue(), f.body(offset, length), what + " part " + part.getKey());
+      // a part is safe to send again (same bytes, same pre-signed URL): an answer without the
+      // ETag the completion needs (a proxy's page) is retried like a malformed JSON answer
+      String etag = null;
+      for (int attempt = 1; etag == null && attempt <= HubHttp.MALFORMED_ATTEMPTS; attempt++) {
+        etag = put(part.getValue(), f.body(offset, length), what + " part " + part.getKey());
+      }
       if (etag == null) {
         throw new HubTransferException(
-            "The storage answered part " + part.getKey() + " of " + what + " without an ETag.");
+            "The storage answered part " + part.getKey() + " of " + what + " without an ETag "
+                + HubHttp.MALFORMED_ATTEMPTS + " times.");
       }
       done.addObject().put("partNumber", part.getKey()).put("etag", etag);
     }

@@ -61,6 +61,11 @@ final class DatasetRows implements Serializable {
           throw new BadInputException(file + " has no column '" + c + "' (columns: "
               + schema.getFields().stream().map(Schema.Field::name).toList() + "); map it with source.columns");
         }
+        String expected = expectedType(c);
+        Schema type = nonNull(schema.getField(c).schema());
+        if (!matches(type, expected)) {
+          throw new BadInputException(file + ": column '" + c + "' has type " + describe(type) + ", expected " + expected);
+        }
       }
       return;
     }
@@ -79,6 +84,10 @@ final class DatasetRows implements Serializable {
         if (!n.isObject()) throw new BadInputException(file + ":" + line + ": expected a JSON object, got " + n.getNodeType());
         for (String c : required) {
           if (!n.hasNonNull(c)) throw new BadInputException(file + ":" + line + ": missing column '" + c + "'; map it with source.columns");
+          if (!matches(n.get(c), expectedType(c))) {
+            throw new BadInputException(file + ":" + line + ": column '" + c + "' is " + n.get(c).getNodeType().toString().toLowerCase()
+                + ", expected " + expectedType(c));
+          }
         }
         rows++;
       }
@@ -86,6 +95,55 @@ final class DatasetRows implements Serializable {
     } catch (IOException e) {
       throw new BadInputException("cannot read " + file + ": " + e.getMessage());
     }
+  }
+
+  // What each column must hold: problems are text, answers text or a number (GSM8K-style integer
+  // answers become text), Countdown's numbers a list of integers and its target an integer.
+  private String expectedType(String column) {
+    if (column.equals(source.column("nums"))) return "a list of integers";
+    if (column.equals(source.column("target"))) return "an integer";
+    if (column.equals(source.column("answer"))) return "a string or a number";
+    return "a string";
+  }
+
+  private static Schema nonNull(Schema s) {
+    if (s.getType() != Schema.Type.UNION) return s;
+    List<Schema> types = s.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+    return types.size() == 1 ? types.get(0) : s;
+  }
+
+  private static boolean isInteger(Schema s) {
+    return s.getType() == Schema.Type.INT || s.getType() == Schema.Type.LONG;
+  }
+
+  private static boolean matches(Schema s, String expected) {
+    Schema.Type t = s.getType();
+    return switch (expected) {
+      case "a list of integers" -> t == Schema.Type.ARRAY && isInteger(nonNull(s.getElementType()));
+      case "an integer" -> isInteger(s);
+      case "a string or a number" -> t == Schema.Type.STRING || isInteger(s) || t == Schema.Type.FLOAT
+          || t == Schema.Type.DOUBLE;
+      default -> t == Schema.Type.STRING;
+    };
+  }
+
+  private static boolean matches(JsonNode n, String expected) {
+    return switch (expected) {
+      case "a list of integers" -> {
+        boolean ok = n.isArray();
+        for (JsonNode x : n) ok &= x.canConvertToLong() && x.isIntegralNumber();
+        yield ok;
+      }
+      case "an integer" -> n.isIntegralNumber();
+      case "a string or a number" -> n.isTextual() || n.isNumber();
+      default -> n.isTextual();
+    };
+  }
+
+  private static String describe(Schema s) {
+    return s.getType() == Schema.Type.ARRAY
+        ? "list<" + nonNull(s.getElementType()).getType().getName() + ">"
+        : s.getType().getName();
   }
 
   Problem fromJsonLine(String line) {

@@ -87,7 +87,7 @@ public final class RecipeLoader {
     } catch (JsonProcessingException e) {
       var l = e.getLocation();
       throw new RecipeError(
-          List.of(label + ":" + l.getLineNr() + ":" + l.getColumnNr() + ": YAML syntax error: " + e.getOriginalMessage()));
+          List.of(label + ":" + l.getLineNr() + ":" + l.getColumnNr() + ": YAML syntax error: " + oneLine(e.getOriginalMessage())));
     } catch (IOException e) {
       throw new BadInputException("cannot read recipe " + label + ": " + e.getMessage());
     }
@@ -175,5 +175,19 @@ public final class RecipeLoader {
 
   private static List<String> sorted(Collection<Object> names) {
     return names.stream().map(String::valueOf).sorted().toList();
+  }
+
+  /**
+   * SnakeYAML's message on one line: its sentences ("while parsing ...", "expected ..., but found
+   * ...") without the quoted source lines, carets and "in 'reader'" positions (the location is
+   * already in front).
+   */
+  static String oneLine(String message) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (String line : message.split("\\R")) {
+      if (line.isBlank() || Character.isWhitespace(line.charAt(0)) || line.contains("^")) continue;
+      parts.add(line.strip());
+    }
+    return parts.isEmpty() ? message.strip().replaceAll("\\s*\\R\\s*", " ") : String.join("; ", parts);
   }
 }

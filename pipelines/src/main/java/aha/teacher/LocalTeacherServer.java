@@ -52,6 +52,9 @@ public final class LocalTeacherServer implements AutoCloseable {
    * @param rate500 answer 500
    * @param rateDrop close the connection without an answer (mid-stream for streaming requests)
    * @param rateMalformed answer 200 with a body that is not valid JSON
+   * @param rateSpike probability of a latency spike, drawn apart from the other faults (a spiked
+   *     attempt may also fail): the answer waits {@code spikeMillis} more, past a client's read
+   *     timeout if that is shorter
    */
   public record Faults(
       double rate429,
@@ -60,9 +63,29 @@ public final class LocalTeacherServer implements AutoCloseable {
       double rateDrop,
       double rateMalformed,
       long latencyMillis,
-      long seed)
+      long seed,
+      double rateSpike,
+      long spikeMillis)
       implements java.io.Serializable {
     public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 0);
+
+    /** Faults without latency spikes. */
+    public Faults(
+        double rate429,
+        int retryAfterSeconds,
+        double rate500,
+        double rateDrop,
+        double rateMalformed,
+        long latencyMillis,
+        long seed) {
+      this(rate429, retryAfterSeconds, rate500, rateDrop, rateMalformed, latencyMillis, seed, 0, 0);
+    }
+
+    /** The same faults, plus latency spikes of {@code millis} on a fraction {@code rate} of attempts. */
+    public Faults withSpikes(double rate, long millis) {
+      return new Faults(
+          rate429, retryAfterSeconds, rate500, rateDrop, rateMalformed, latencyMillis, seed, rate, millis);
+    }
 
     public static Faults latency(long millis) {
       return new Faults(0, 0, 0, 0, 0, millis, 0);
@@ -70,7 +93,8 @@ public final class LocalTeacherServer implements AutoCloseable {
 
     /** The same fault rates with another latency. */
     public Faults withLatency(long millis) {
-      return new Faults(rate429, retryAfterSeconds, rate500, rateDrop, rateMalformed, millis, seed);
+      return new Faults(
+          rate429, retryAfterSeconds, rate500, rateDrop, rateMalformed, millis, seed, rateSpike, spikeMillis);
     }
   }
 
@@ -170,7 +194,10 @@ public final class LocalTeacherServer implements AutoCloseable {
     return servedByBody.values().stream().filter(c -> c.get() > 1).count();
   }
 
-  /** Faults injected so far by kind: {@code 429}, {@code 500}, {@code drop}, {@code malformed}. */
+  /**
+   * Faults injected so far by kind: {@code 429}, {@code 500}, {@code drop}, {@code malformed},
+   * {@code spike}.
+   */
   public Map<String, Long> faultsInjected() {
     Map<String, Long> out = new TreeMap<>();
     faultCounts.forEach((k, v) -> out.put(k, v.get()));
@@ -230,6 +257,10 @@ public final class LocalTeacherServer implements AutoCloseable {
       if (faults.latencyMillis() > 0) Thread.sleep(faults.latencyMillis());
       int attempt =
           attemptsByBody.computeIfAbsent(bodyKey, k -> new AtomicInteger()).incrementAndGet();
+      if (spikes(bodyKey, attempt)) {
+        faultCounts.computeIfAbsent("spike", k -> new AtomicLong()).incrementAndGet();
+        Thread.sleep(faults.spikeMillis());
+      }
       String fault = drawFault(bodyKey, attempt);
       if (fault != null)
         faultCounts.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
@@ -272,6 +303,16 @@ public final class LocalTeacherServer implements AutoCloseable {
       // closing a dropped exchange would end the chunked body cleanly; a drop must not
       if (!dropped) ex.close();
     }
+  }
+
+  /** Whether this attempt gets a latency spike: its own draw, independent of {@link #drawFault}. */
+  private boolean spikes(String bodyKey, int attempt) {
+    if (faults.rateSpike() <= 0) return false;
+    long mixed =
+        ~faults.seed()
+            ^ Long.parseUnsignedLong(bodyKey.substring(0, 15), 16)
+            ^ (attempt * 0xC2B2AE3D27D4EB4FL);
+    return new java.util.SplittableRandom(mixed).nextDouble() < faults.rateSpike();
   }
 
   private String drawFault(String bodyKey, int attempt) {

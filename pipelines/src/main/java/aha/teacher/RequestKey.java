@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 /**
  * The idempotency key of one teacher request: SHA-256 (hex) of a canonical JSON of the problem id,
- * the sample index, the teacher's base URL and model, the sampling settings (n, temperature, top_p,
+ * the sample index, the teacher (its base URL, or for the local teacher, which gets a new port each
+ * run, its settings; see {@link aha.generate.GenerateStage}) and model, the sampling settings (n, temperature, top_p,
  * max_tokens, every pass-through field) and the messages. The stream flag is left out: it changes
  * how an answer travels, not what it is. Any change of teacher or sampling gives new keys, so a
  * ledger never hands back answers from other settings.

@@ -93,6 +93,30 @@ final class FakeHub implements AutoCloseable {
   /** A hostile server's X-Repo-Commit on resolve (null: the real commit). */
   volatile String commitHeaderOverride;
 
+  /**
+   * Faults injected into every request of both servers, as probabilities per request (429, 500,
+   * drop and malformed are drawn in this order, so they add up; a latency spike is drawn apart).
+   * Draws depend on the seed, the request and how often it was asked before, not on timing, so a
+   * run is reproducible whatever the client's concurrency.
+   *
+   * @param rateDrop close the connection without an answer; a CDN download is cut halfway instead
+   * @param rateMalformed a 200 whose body is not JSON (API calls), or a download with one byte
+   *     flipped (files)
+   */
+  record Faults(
+      double rate429,
+      double rate500,
+      double rateDrop,
+      double rateMalformed,
+      double rateSpike,
+      long spikeMillis,
+      long seed) {}
+
+  volatile Faults faults;
+  final Map<String, AtomicLong> faultsInjected = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> askedBefore = new ConcurrentHashMap<>();
+  private static final ThreadLocal<String> FAULT = new ThreadLocal<>();
+
   FakeHub() throws IOException {
     this(0);
   }
@@ -218,6 +242,26 @@ final class FakeHub implements AutoCloseable {
       hits.add(
           new Hit(
               server, ex.getRequestMethod(), path, auth, ex.getRequestHeaders().getFirst("Range")));
+      String fault = drawFault(server, ex);
+      FAULT.set(fault);
+      if ("429".equals(fault)) {
+        ex.getResponseHeaders().set("Retry-After", "0");
+        send(ex, 429, "{\"error\":\"You have been rate-limited\"}");
+        return;
+      }
+      if ("500".equals(fault)) {
+        send(ex, 500, "{\"error\":\"Internal Error - We're working hard to fix this as soon as possible!\"}");
+        return;
+      }
+      boolean download = server.equals("cdn") && ex.getRequestMethod().equals("GET");
+      if ("drop".equals(fault) && !download) {
+        return; // closing an exchange that sent no headers closes the connection
+      }
+      if ("malformed".equals(fault) && !download && !RESOLVE.matcher(path).matches()) {
+        ex.getRequestBody().readAllBytes();
+        send(ex, 200, "<html><body>502 Bad Gateway</body></html>");
+        return;
+      }
       if (server.equals("cdn")) {
         serveCdn(ex, path, auth);
         return;
@@ -277,8 +321,36 @@ final class FakeHub implements AutoCloseable {
         // connection already gone
       }
     } finally {
+      FAULT.remove();
       ex.close();
     }
+  }
+
+  /** This request's fault (null: none), after its latency spike if it drew one. */
+  private String drawFault(String server, HttpExchange ex) throws InterruptedException {
+    Faults f = faults;
+    if (f == null) {
+      return null;
+    }
+    String request = server + " " + ex.getRequestMethod() + " " + ex.getRequestURI();
+    int asked = askedBefore.computeIfAbsent(request, k -> new AtomicInteger()).incrementAndGet();
+    java.util.SplittableRandom r =
+        new java.util.SplittableRandom(f.seed() ^ request.hashCode() * 0x9E3779B97F4A7C15L ^ asked);
+    if (r.nextDouble() < f.rateSpike()) {
+      faultsInjected.computeIfAbsent("spike", k -> new AtomicLong()).incrementAndGet();
+      Thread.sleep(f.spikeMillis());
+    }
+    double u = r.nextDouble();
+    String fault =
+        (u -= f.rate429()) < 0
+            ? "429"
+            : (u -= f.rate500()) < 0
+                ? "500"
+                : (u -= f.rateDrop()) < 0 ? "drop" : (u -= f.rateMalformed()) < 0 ? "malformed" : null;
+    if (fault != null) {
+      faultsInjected.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
+    }
+    return fault;
   }
 
   private static RepoType typeOfPrefix(String prefix) {
@@ -484,7 +556,7 @@ final class FakeHub implements AutoCloseable {
         send(ex, 404, "NoSuchKey");
         return;
       }
-      if (corruptCdn) {
+      if (corruptCdn || "malformed".equals(FAULT.get())) {
         bytes = bytes.clone();
         bytes[bytes.length / 2] ^= 0x5A;
       }
@@ -524,6 +596,9 @@ final class FakeHub implements AutoCloseable {
       return;
     }
     long cut = mayCut ? cutNextCdnGetAfter.getAndSet(-1) : -1;
+    if (mayCut && "drop".equals(FAULT.get())) {
+      cut = body.length / 2; // an injected drop: half the body, then the connection goes
+    }
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     OutputStream out = ex.getResponseBody();
     if (cut >= 0 && cut < body.length) {
