@@ -7,7 +7,6 @@ import aha.teacher.ChatRequest;
 import aha.teacher.Choice;
 import aha.teacher.Generation;
 import aha.teacher.Ledger;
-import aha.teacher.RequestKey;
 import aha.teacher.TeacherClient;
 import aha.teacher.TeacherClientConfig;
 import aha.teacher.Usage;
@@ -39,6 +38,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
   private final String ledgerDir;
   private final String systemPrompt;
   private final String promptTemplate;
+  private final String teacherId;
   private final String runId = java.util.UUID.randomUUID().toString(); // one budget per pipeline run
 
   /**
@@ -81,13 +81,14 @@ final class GenerateFn extends DoFn<Problem, Completion> {
 
   private record Done(Problem problem, List<ChatMessage> messages, Generation.Result result) {}
 
-  GenerateFn(TeacherClientConfig config, Generation.Settings settings, String ledgerDir, String systemPrompt,
-      String promptTemplate) {
+  GenerateFn(TeacherClientConfig config, Generation.Settings settings, String teacherId, String ledgerDir,
+      String systemPrompt, String promptTemplate) {
     this.config = config;
     this.settings = settings;
     this.ledgerDir = ledgerDir;
     this.systemPrompt = systemPrompt;
     this.promptTemplate = promptTemplate;
+    this.teacherId = teacherId;
   }
 
   @Setup
@@ -95,7 +96,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
     client = CLIENTS.computeIfAbsent(runId, k -> new Shared(new TeacherClient(config))).acquire();
     // one ledger file per worker process: two processes never append to one file
     ledger = Ledger.shared(Path.of(ledgerDir), "worker-" + ProcessHandle.current().pid(), Ledger.Fsync.INTERVAL);
-    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()));
+    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()), teacherId);
   }
 
   @StartBundle
@@ -145,7 +146,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
       Choice ch = choices.get(i);
       out.add(new Completion(d.problem(), i, d.result().model(), sent, ch.reasoning(), ch.content(),
           ch.finishReason(), usage.promptTokens(), completionTokens,
-          RequestKey.of(d.problem().id(), request, config.baseUrl(), requests.get(request))));
+          generation.key(d.problem().id(), request, requests.get(request))));
     }
     return out;
   }

@@ -59,13 +59,21 @@ public final class GenerateStage implements Stage<GenerateSpec> {
       throw new BadInputException(input + " has no " + spec.fromSplit() + " problems to generate for");
     }
     TeacherSpec t = spec.teacher();
-    LocalTeacherServer server = t.local()
-        ? LocalTeacherServer.start("127.0.0.1", 0,
-            new LocalTeacher(new LocalTeacher.Options(t.slipRate(), t.catchRate(), ctx.seed(), t.verbosity(), false)),
-            LocalTeacherServer.Faults.NONE)
+    if (t.local() && !ctx.workersOnThisHost()) {
+      throw new BadInputException("teacher kind: local listens on 127.0.0.1 of the driver, which executors on other hosts "
+          + "cannot reach; start it on a reachable address with 'scripts/aha teach serve --host ADDR --port 8000' and use "
+          + "teacher: {kind: openai, base_url: http://ADDR:8000/v1, model: aha-local-teacher}");
+    }
+    // The local teacher runs in this JVM (the driver) on 127.0.0.1 for the whole stage; executors call
+    // it over HTTP, so on a cluster they must run on this host (docs/cluster.md). Its port is free at
+    // start, so request keys name it by its options instead of its URL.
+    LocalTeacher.Options local = t.local() ? new LocalTeacher.Options(t.slipRate(), t.catchRate(), ctx.seed(), t.verbosity(), false) : null;
+    LocalTeacherServer server = local != null
+        ? LocalTeacherServer.start("127.0.0.1", 0, new LocalTeacher(local), LocalTeacherServer.Faults.NONE)
         : null;
     try {
       String baseUrl = server != null ? server.baseUrl() : t.baseUrl();
+      String teacherId = local != null ? "aha-local-teacher:" + local : baseUrl;
       TeacherClientConfig client = TeacherClientConfig.defaults(baseUrl, t.apiKeyEnv())
           .withConcurrency(t.maxInFlight(), t.maxInFlight(), 2 * t.maxInFlight())
           .withRetries(t.maxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(60));
@@ -98,7 +106,7 @@ public final class GenerateStage implements Stage<GenerateSpec> {
       long total = files.stream().mapToLong(ParquetFiles::rowCount).sum();
       ctx.progress("generate.problems_done", spec.limit() == null ? total : Math.min(total, spec.limit()));
       PCollectionTuple out = problems.apply("CallTeacher",
-          ParDo.of(new GenerateFn(client, settings, ledger.toString(), spec.systemPrompt(), spec.promptTemplate()))
+          ParDo.of(new GenerateFn(client, settings, teacherId, ledger.toString(), spec.systemPrompt(), spec.promptTemplate()))
               .withOutputTags(GenerateFn.COMPLETIONS, TupleTagList.of(GenerateFn.FAILED)));
       String data = ctx.dataDir().toString();
       out.get(GenerateFn.COMPLETIONS).setCoder(SerializableCoder.of(Completion.class))

@@ -78,6 +78,7 @@ public final class Generation {
   private final Settings settings;
   private final AtomicLong newRequests;
   private final AtomicLong resumedRequests = new AtomicLong();
+  private final String teacherId;
 
   public Generation(TeacherClient client, Ledger ledger, Settings settings) {
     this(client, ledger, settings, new AtomicLong());
@@ -89,10 +90,26 @@ public final class Generation {
    *     holds for the process, not per thread
    */
   public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent) {
+    this(client, ledger, settings, sent, client.config().baseUrl());
+  }
+
+  /**
+   * @param teacherId who answers, as it goes into every {@link RequestKey}: the base URL for a
+   *     server that stays put; a stable name for one whose URL changes per run (the local teacher
+   *     listens on a free port), so that keys, the ledger and the written rows do not depend on the
+   *     port
+   */
+  public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent, String teacherId) {
     this.client = client;
     this.ledger = ledger;
     this.settings = settings;
     this.newRequests = sent;
+    this.teacherId = Objects.requireNonNull(teacherId, "teacherId");
+  }
+
+  /** The idempotency key (and ledger key) of sample {@code sample}'s request for a problem. */
+  public String key(String problemId, int sample, ChatRequest request) {
+    return RequestKey.of(problemId, sample, teacherId, request);
   }
 
   /** New requests sent to the teacher so far (resumed ones not counted). */
@@ -137,7 +154,7 @@ public final class Generation {
     int[] resumed = {0};
     for (int s = 0; s < requests.size(); s++) {
       ChatRequest r = requests.get(s);
-      String key = RequestKey.of(problemId, s, client.config().baseUrl(), r);
+      String key = key(problemId, s, r);
       Ledger.Entry done = ledger.get(key);
       if (done != null) {
         resumed[0]++;
