@@ -31,23 +31,53 @@ public final class FilterBenchmark {
     }
   }
 
-  /** Writes {@code generations} synthetic completions under {@code dir} and filters them. */
+  /** Writes {@code generations} synthetic completions under {@code dir} and filters them (Spark: {@code local[2]}). */
   public static Result run(long generations, Runner runner, Path dir, Verifiers verifiers) throws Exception {
+    return run(generations, runner, null, dir, verifiers);
+  }
+
+  /**
+   * As above on a given Spark master ({@code local[2]}, {@code spark://host:port}); the input is
+   * written once and reused while its size matches. Every executor must see {@code dir} at the same path.
+   */
+  public static Result run(long generations, Runner runner, String master, Path dir, Verifiers verifiers) throws Exception {
     Path generate = dir.resolve("generate");
-    Path input = generate.resolve("data/train-00000-of-00001.parquet");
-    if (!Files.exists(input) || ParquetFiles.rowCount(input) != generations) {
-      ParquetFiles.write(input, Completion.SCHEMA, () -> records(generations));
-    }
-    Path out = dir.resolve("filter-" + runner);
+    writeGenerations(generate, generations);
+    Path out = dir.resolve("filter-" + runner + (master == null ? "" : "-" + master.replaceAll("[^A-Za-z0-9]", "_")));
     deleteTree(out);
     Files.createDirectories(out.resolve("data"));
-    StageRunner.Options options = new StageRunner.Options(runner, null, false, null, null, false);
+    StageRunner.Options options = new StageRunner.Options(runner, master, false, null, null, false);
     StageContext ctx = StageContext.standalone("filter-bench", out, 1, Map.of("generate", generate), options);
     FilterSpec spec = new FilterSpec(null, "generate", "countdown", true, true, null, 4096, "words", true, 0.5, 4, null, false,
         "all", null, new FilterSpec.PassRateSpec(0.1, 0.9), new FilterSpec.DedupeSpec(true, true, 0.9), null, 1);
     long start = System.nanoTime();
     new FilterStage(verifiers, null).run(spec, ctx);
-    return new Result(runner, generations, (System.nanoTime() - start) / 1e9, ctx.countersSoFar());
+    Result r = new Result(runner, generations, (System.nanoTime() - start) / 1e9, ctx.countersSoFar());
+    deleteTree(out);
+    return r;
+  }
+
+  /** Input shards, so that Spark reads the generations in parallel. */
+  static final int SHARDS = 4;
+
+  /**
+   * Fills {@code generateDir/data} with {@code generations} synthetic rows in the generate stage's
+   * layout ({@code train-0000k-of-00004.parquet}), unless it already holds that many. This is the one
+   * place that knows the generate stage's row shape: change it with that shape.
+   */
+  public static void writeGenerations(Path generateDir, long generations) throws java.io.IOException {
+    Path data = generateDir.resolve("data");
+    List<Path> existing = Files.isDirectory(data) ? ParquetFiles.split(data, "train") : List.of();
+    if (existing.size() == SHARDS && existing.stream().mapToLong(ParquetFiles::rowCount).sum() == generations) return;
+    deleteTree(generateDir);
+    for (int k = 0; k < SHARDS; k++) {
+      // contiguous ranges of whole problems (four generations each)
+      long problems = (generations + 3) / 4;
+      long from = Math.min(generations, problems * k / SHARDS * 4);
+      long to = Math.min(generations, problems * (k + 1) / SHARDS * 4);
+      Path file = data.resolve(String.format("train-%05d-of-%05d.parquet", k, SHARDS));
+      ParquetFiles.write(file, Completion.SCHEMA, () -> records(from, to));
+    }
   }
 
   private static void deleteTree(Path p) throws java.io.IOException {
@@ -70,13 +100,13 @@ public final class FilterBenchmark {
         r.seconds(), r.generationsPerSecond(), r.counters().getOrDefault("filter.kept", 0L), r.counters().getOrDefault("filter.prompts", 0L));
   }
 
-  private static Iterator<GenericRecord> records(long generations) {
+  private static Iterator<GenericRecord> records(long from, long to) {
     return new Iterator<>() {
-      long i = 0;
+      long i = from;
 
       @Override
       public boolean hasNext() {
-        return i < generations;
+        return i < to;
       }
 
       @Override
