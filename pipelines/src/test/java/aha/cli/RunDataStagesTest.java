@@ -24,6 +24,11 @@ class RunDataStagesTest {
           model: {init: tiny, hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1, intermediate_size: 64}
           learning_rate: 1.0e-3
           max_steps: 1
+        # reads sft, which --data-stages never makes: it must be passed over, not reported missing
+        - type: eval
+          models: [sft]
+          sets: [prepare.eval]
+          n_samples: 1
       """;
 
   @Test
@@ -33,7 +38,7 @@ class RunDataStagesTest {
     Files.writeString(recipe, RECIPE);
     Outcome o = InProcess.cli("run", recipe.toString(), "--data-stages", "--output-dir", tmp.resolve("out").toString());
     assertThat(o.code()).as(o.err()).isZero();
-    assertThat(o.out()).contains("prepare: done").doesNotContain("sft:");
+    assertThat(o.out()).contains("prepare: done").doesNotContain("sft:").doesNotContain("eval:");
     try (var dirs = Files.list(tmp.resolve("out/data"))) {
       assertThat(dirs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))).containsExactly("01-prepare");
     }
