@@ -36,7 +36,7 @@ public final class Benchmarks {
     ALL.put("filter", new Entry("Filter stage on synthetic Countdown generations (Direct and Spark local[2])",
         "scripts/aha bench --only filter", Benchmarks::filter));
     ALL.put("scaling", new Entry("Filter stage scaling: Direct, Spark local[2] and a standalone cluster on this machine",
-        "scripts/aha bench --only scaling (or make bench-scaling WORKLOAD=filter SIZES=100000,1000000)", Benchmarks::scaling));
+        "scripts/aha bench --only scaling", Benchmarks::scaling));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
     ALL.put("eval", new Entry("Eval generation and scoring (tiny student, Countdown prompts)", "scripts/aha bench --only eval",
@@ -70,7 +70,8 @@ public final class Benchmarks {
         + "in 4 Parquet files; the built-in countdown verifier, near-duplicate detection, pass-rate prompts. The time is the "
         + "stage alone, with the Spark context's start; on the cluster also the executor's start and jar fetch. "
         + "The cluster is one worker with 2 cores on the same 2 cores as the driver, so it shows the cost of the cluster path, "
-        + "not a speed-up.");
+        + "not a speed-up. Other sizes and runners: `make bench-scaling WORKLOAD=filter SIZES=100000,1000000 "
+        + "ARGS=\"--runners direct,local,cluster\"`.");
   }
 
   /** Adds {@code --shared DIR} when the reference data sets beside the checkout exist. */
