@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Examples:",
       "  scripts/aha inspect datasets/countdown-tiny/01-prepare",
+      "  scripts/aha inspect datasets/countdown-tiny/02-generate --rows 1 --width 400",
+      "  scripts/aha inspect datasets/countdown-tiny/03-filter          # kept rows, and rejected rows with reasons",
       "  scripts/aha inspect datasets/countdown-tiny/01-prepare/data/train-00000-of-00001.parquet --rows 5"
     })
 final class InspectCommand implements Callable<Integer> {
@@ -33,6 +36,10 @@ final class InspectCommand implements Callable<Integer> {
 
   @Option(names = "--rows", defaultValue = "3", description = "rows to show per split (default: ${DEFAULT-VALUE})")
   int rows;
+
+  @Option(names = "--width", defaultValue = "160",
+      description = "cut strings longer than this many characters, 0 for none (default: ${DEFAULT-VALUE})")
+  int width;
 
   @Override
   public Integer call() throws IOException {
@@ -67,7 +74,32 @@ final class InspectCommand implements Callable<Integer> {
     System.out.println("schema:");
     for (Schema.Field f : schema.getFields()) System.out.println("  " + f.name() + ": " + typeName(f.schema()));
     System.out.println("first rows:");
-    ParquetFiles.read(files, r -> r, rows).forEach(r -> System.out.println("  " + r));
+    int i = 0;
+    for (GenericRecord r : ParquetFiles.read(files, r -> r, rows)) {
+      System.out.println("  -- row " + i++);
+      for (Schema.Field f : r.getSchema().getFields()) System.out.println("    " + f.name() + ": " + brief(r.get(f.name())));
+    }
+  }
+
+  /**
+   * A value on one line: strings quoted with newlines escaped and cut to {@code --width}, lists
+   * (a generate row's {@code generations}, {@code finish_reasons}, ...) and structs element by element.
+   */
+  String brief(Object v) {
+    if (v instanceof GenericRecord r) {
+      return "{" + String.join(", ", r.getSchema().getFields().stream().map(f -> f.name() + ": " + brief(r.get(f.name()))).toList()) + "}";
+    }
+    if (v instanceof java.util.Collection<?> c) return "[" + String.join(", ", c.stream().map(this::brief).toList()) + "]";
+    if (v instanceof Map<?, ?> m) {
+      return "{" + String.join(", ", m.entrySet().stream().map(e -> e.getKey() + ": " + brief(e.getValue())).toList()) + "}";
+    }
+    if (v instanceof CharSequence cs) {
+      String t = cs.toString();
+      String cut = width > 0 && t.length() > width ? t.substring(0, width) : t;
+      String more = cut.length() < t.length() ? "...(" + (t.length() - cut.length()) + " more chars)" : "";
+      return "\"" + cut.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"") + "\"" + more;
+    }
+    return String.valueOf(v);
   }
 
   private static String typeName(Schema s) {

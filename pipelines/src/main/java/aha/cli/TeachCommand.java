@@ -94,6 +94,14 @@ final class TeachCommand implements Runnable {
     long latencyMs;
 
     @Option(
+        names = "--max-running",
+        description =
+            "Requests worked on at once, the rest queue (like SGLang's --max-running-requests);"
+                + " 0 for no limit (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    int maxRunning;
+
+    @Option(
         names = "--fault-429",
         description = "Rate of 429 answers with Retry-After (default: ${DEFAULT-VALUE}).",
         defaultValue = "0")
@@ -148,6 +156,8 @@ final class TeachCommand implements Runnable {
       }
       if (port < 0 || port > 65535)
         throw new BadInputException("--port must be in 0..65535, got " + port + ".");
+      if (maxRunning < 0)
+        throw new BadInputException("--max-running must be 0 (no limit) or more, got " + maxRunning + ".");
       LocalTeacher teacher =
           new LocalTeacher(
               new LocalTeacher.Options(slipRate, catchRate, seed, verbosity, reasoningContent));
@@ -156,7 +166,7 @@ final class TeachCommand implements Runnable {
               fault429, retryAfter, fault500, faultDrop, faultMalformed, latencyMs, seed);
       LocalTeacherServer server;
       try {
-        server = LocalTeacherServer.start(host, port, teacher, faults);
+        server = LocalTeacherServer.start(host, port, teacher, faults, maxRunning);
       } catch (BindException e) {
         throw new BadInputException(
             "cannot listen on "

@@ -9,8 +9,9 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * One teacher completion for one problem, as written by the generate stage: the problem it
- * answers (copied, so later stages need no join), the conversation sent, and what came back.
+ * One teacher generation for one problem: the filter's unit of work (it explodes each {@link
+ * ProblemGenerations} row of the generate stage into these) and the row of the filter's {@code
+ * rejected} split. It carries the problem it answers, the conversation sent, and what came back.
  *
  * @param sampleIndex 0..num_generations-1 for the same problem
  * @param messages the request's messages (system, user), in order
@@ -20,6 +21,8 @@ import org.apache.avro.generic.GenericRecord;
  *     <think>} block when the server sends the reasoning inline, malformed or not)
  * @param finishReason {@code stop}, {@code length}, ... as the server reported it
  * @param requestKey the idempotency key of the request (sha256), also the ledger key
+ * @param failure why the teacher gave no completion for this sample (then content is empty), or
+ *     empty
  */
 public record Completion(
     Problem problem,
@@ -31,7 +34,8 @@ public record Completion(
     String finishReason,
     long promptTokens,
     long completionTokens,
-    String requestKey)
+    String requestKey,
+    String failure)
     implements Serializable {
 
   /** A chat message. */
@@ -50,6 +54,19 @@ public record Completion(
     finishReason = finishReason == null ? "" : finishReason;
     teacher = teacher == null ? "" : teacher;
     requestKey = requestKey == null ? "" : requestKey;
+    failure = failure == null ? "" : failure;
+  }
+
+  /** A generation that did not fail. */
+  public Completion(Problem problem, int sampleIndex, String teacher, List<Message> messages, String reasoning,
+      String content, String finishReason, long promptTokens, long completionTokens, String requestKey) {
+    this(problem, sampleIndex, teacher, messages, reasoning, content, finishReason, promptTokens, completionTokens,
+        requestKey, "");
+  }
+
+  /** Whether the teacher gave no completion for this sample. */
+  public boolean failed() {
+    return !failure.isEmpty();
   }
 
   /**
@@ -86,8 +103,10 @@ public record Completion(
           .requiredLong("prompt_tokens")
           .requiredLong("completion_tokens")
           .requiredString("request_key")
+          .requiredString("failure")
           .endRecord();
 
+  /** This completion's columns. */
   public GenericRecord toAvro() {
     GenericRecord p = problem.toAvro();
     GenericRecord r = new GenericData.Record(SCHEMA);
@@ -107,6 +126,7 @@ public record Completion(
     r.put("prompt_tokens", promptTokens);
     r.put("completion_tokens", completionTokens);
     r.put("request_key", requestKey);
+    r.put("failure", failure);
     return r;
   }
 
@@ -121,6 +141,6 @@ public record Completion(
     return new Completion(Problem.fromAvro(p), ((Number) r.get("sample_index")).intValue(), Problem.str(r, "teacher"),
         messages, Problem.str(r, "reasoning"), Problem.str(r, "content"), Problem.str(r, "finish_reason"),
         ((Number) r.get("prompt_tokens")).longValue(), ((Number) r.get("completion_tokens")).longValue(),
-        Problem.str(r, "request_key"));
+        Problem.str(r, "request_key"), r.getSchema().getField("failure") == null ? "" : Problem.str(r, "failure"));
   }
 }

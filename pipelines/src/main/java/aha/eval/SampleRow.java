@@ -44,6 +44,11 @@ public record SampleRow(
           .requiredString("finish_reason")
           .endRecord();
 
+  /** True when the model ended the completion itself (EOS or a stop string), not max_new_tokens. */
+  public boolean finishedByEos() {
+    return "stop".equals(finishReason);
+  }
+
   public GenericRecord toAvro() {
     GenericRecord r = new GenericData.Record(SCHEMA);
     r.put("model", model);

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param greedy accuracy of the greedy completions, null when none were made
  * @param meanLength mean completion tokens over all samples of scorable problems
  * @param reflectionRate fraction of those samples with a reflection marker
+ * @param eosRate fraction of sampled completions that ended on their own (finish reason {@code
+ *     stop}) rather than at max_new_tokens; a student whose chat template and EOS disagree scores 0
+ * @param greedyEosRate the same for the greedy completions, null when none were made
  */
 public record SetScores(
     MeanWithError pass1,
@@ -25,7 +28,9 @@ public record SetScores(
     Map<Integer, Double> majAtK,
     Double greedy,
     double meanLength,
-    double reflectionRate) {
+    double reflectionRate,
+    double eosRate,
+    Double greedyEosRate) {
 
   /**
    * @param samples per scorable-or-not problem, its sampled rows in sample_index order (each
@@ -46,6 +51,7 @@ public record SetScores(
     long tokens = 0;
     long reflecting = 0;
     long count = 0;
+    long stopped = 0;
     for (int i = 0; i < scorable.size(); i++) {
       List<SampleRow> p = scorable.get(i);
       int c = (int) p.stream().filter(s -> Boolean.TRUE.equals(s.correct())).count();
@@ -61,6 +67,7 @@ public record SetScores(
       for (SampleRow s : p) {
         tokens += s.length();
         reflecting += s.reflects() ? 1 : 0;
+        stopped += s.finishedByEos() ? 1 : 0;
         count++;
       }
     }
@@ -74,6 +81,8 @@ public record SetScores(
       greedy =
           scoredGreedy.stream().filter(s -> s.correct()).count() / (double) scoredGreedy.size();
     }
+    Double greedyEos = greedyRows.isEmpty() ? null
+        : greedyRows.stream().filter(SampleRow::finishedByEos).count() / (double) greedyRows.size();
     return new SetScores(
         MeanWithError.of(fraction),
         scorable.size(),
@@ -83,7 +92,9 @@ public record SetScores(
         majAtK,
         greedy,
         count == 0 ? Double.NaN : (double) tokens / count,
-        count == 0 ? Double.NaN : (double) reflecting / count);
+        count == 0 ? Double.NaN : (double) reflecting / count,
+        count == 0 ? Double.NaN : (double) stopped / count,
+        greedyEos);
   }
 
   /** The JSON object of results.json and summary.json; NaN becomes null. */
@@ -103,6 +114,8 @@ public record SetScores(
     o.put("greedy", greedy);
     o.put("mean_length", num(meanLength));
     o.put("reflection_rate", num(reflectionRate));
+    o.put("eos_rate", num(eosRate));
+    o.put("greedy_eos_rate", greedyEosRate);
     return o;
   }
 

@@ -3,6 +3,7 @@ package aha.filter;
 import aha.dataset.Completion;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
 import aha.stage.Runner;
 import aha.stage.StageContext;
 import aha.stage.StageRunner;
@@ -31,7 +32,11 @@ public final class FilterBenchmark {
     }
   }
 
-  /** Writes {@code generations} synthetic completions under {@code dir} and filters them (Spark: {@code local[2]}). */
+  /**
+   * Writes {@code generations} synthetic generations under {@code dir} (rows of the generate stage:
+   * one per problem, four generations each, the last problem with fewer when {@code generations}
+   * is not a multiple of four) and filters them (Spark: {@code local[2]}).
+   */
   public static Result run(long generations, Runner runner, Path dir, Verifiers verifiers) throws Exception {
     return run(generations, runner, null, dir, verifiers);
   }
@@ -67,16 +72,18 @@ public final class FilterBenchmark {
    */
   public static void writeGenerations(Path generateDir, long generations) throws java.io.IOException {
     Path data = generateDir.resolve("data");
+    long problems = (generations + PER_PROBLEM - 1) / PER_PROBLEM; // one row per problem
     List<Path> existing = Files.isDirectory(data) ? ParquetFiles.split(data, "train") : List.of();
-    if (existing.size() == SHARDS && existing.stream().mapToLong(ParquetFiles::rowCount).sum() == generations) return;
+    if (existing.size() == SHARDS && existing.stream().mapToLong(ParquetFiles::rowCount).sum() == problems
+        && generations % PER_PROBLEM == 0) {
+      return;
+    }
     deleteTree(generateDir);
     for (int k = 0; k < SHARDS; k++) {
-      // contiguous ranges of whole problems (four generations each)
-      long problems = (generations + 3) / 4;
-      long from = Math.min(generations, problems * k / SHARDS * 4);
-      long to = Math.min(generations, problems * (k + 1) / SHARDS * 4);
+      long from = problems * k / SHARDS;
+      long to = problems * (k + 1) / SHARDS;
       Path file = data.resolve(String.format("train-%05d-of-%05d.parquet", k, SHARDS));
-      ParquetFiles.write(file, Completion.SCHEMA, () -> records(from, to));
+      ParquetFiles.write(file, ProblemGenerations.SCHEMA, () -> records(from, to, generations));
     }
   }
 
@@ -100,23 +107,31 @@ public final class FilterBenchmark {
         r.seconds(), r.generationsPerSecond(), r.counters().getOrDefault("filter.kept", 0L), r.counters().getOrDefault("filter.prompts", 0L));
   }
 
-  private static Iterator<GenericRecord> records(long from, long to) {
+  static final int PER_PROBLEM = 4;
+
+  /** Generate-stage rows of problems {@code from} (inclusive) to {@code to}, of {@code generations} in all. */
+  private static Iterator<GenericRecord> records(long from, long to, long generations) {
     return new Iterator<>() {
-      long i = from;
+      long problem = from;
 
       @Override
       public boolean hasNext() {
-        return i < to;
+        return problem < to && problem * PER_PROBLEM < generations;
       }
 
       @Override
       public GenericRecord next() {
-        long problem = i / 4;
-        int sample = (int) (i % 4);
-        i++;
-        return completion(problem, sample).toAvro();
+        int samples = (int) Math.min(PER_PROBLEM, generations - problem * PER_PROBLEM);
+        return row(problem++, samples).toAvro();
       }
     };
+  }
+
+  /** A generate-stage row: {@code samples} generations of problem {@code index}. */
+  static ProblemGenerations row(long index, int samples) {
+    List<Completion> cs = new java.util.ArrayList<>();
+    for (int s = 0; s < samples; s++) cs.add(completion(index, s));
+    return ProblemGenerations.of(cs);
   }
 
   static Completion completion(long index, int sample) {

@@ -14,7 +14,7 @@ import java.util.List;
  * - type: filter
  *   verifier: countdown            # or math (required)
  *   require_format: true           # one closed think block, one final answer
- *   max_tokens: 4096
+ *   max_tokens: 4096               # in the student's tokens with tokenizer: {path: DIR} or {hub: org/name}
  *   keep: all                      # all | first | shortest
  *   pass_rate: {min: 0.1, max: 0.9}
  *   dedupe: {near_threshold: 0.9}
@@ -22,7 +22,11 @@ import java.util.List;
  * </pre>
  *
  * @param from the stage whose {@code train} split holds the completions (default {@code generate})
- * @param tokenCounter how length bounds count tokens: {@code words} (default) or {@code chars}
+ * @param tokenCounter how length bounds count tokens without a tokenizer: {@code words} (default,
+ *     an approximation) or {@code chars} (code points)
+ * @param tokenizer the student's tokenizer, so that {@code min_tokens}/{@code max_tokens} (and
+ *     {@code keep: shortest}, the kept-length histogram) count real student tokens; excludes
+ *     {@code token_counter}
  * @param rejectMixedLanguage drop traces that switch script (default true)
  * @param maxRepetition drop traces whose repeated word n-gram share exceeds this (off by default)
  * @param repetitionNgram n of those n-grams (default 4)
@@ -49,7 +53,8 @@ public record FilterSpec(
     PassRateSpec passRate,
     DedupeSpec dedupe,
     DecontaminateSpec decontaminate,
-    Integer shards)
+    Integer shards,
+    TokenizerSpec tokenizer)
     implements StageSpec {
 
   public static final String TRAIN = "train";
@@ -85,11 +90,32 @@ public record FilterSpec(
     }
   }
 
+  /**
+   * Where the student's tokenizer is: exactly one of {@code path} (a folder with {@code
+   * tokenizer.json}, such as a checkpoint) or {@code hub} (a model repository, at {@code revision},
+   * default {@code main}).
+   */
+  public record TokenizerSpec(String path, String hub, String revision) {
+    public TokenizerSpec {
+      if (hub != null) revision = revision == null ? "main" : revision;
+    }
+  }
+
+  /** A spec without the student's tokenizer (length bounds by {@code token_counter}). */
+  public FilterSpec(String name, String from, String verifier, Boolean requireFormat, Boolean requireStop,
+      Integer minTokens, Integer maxTokens, String tokenCounter, Boolean rejectMixedLanguage, Double maxRepetition,
+      Integer repetitionNgram, Integer maxParagraphChars, Boolean rejectCodeBlocks, String keep, Integer maxPerProblem,
+      PassRateSpec passRate, DedupeSpec dedupe, DecontaminateSpec decontaminate, Integer shards) {
+    this(name, from, verifier, requireFormat, requireStop, minTokens, maxTokens, tokenCounter, rejectMixedLanguage,
+        maxRepetition, repetitionNgram, maxParagraphChars, rejectCodeBlocks, keep, maxPerProblem, passRate, dedupe,
+        decontaminate, shards, null);
+  }
+
   public FilterSpec {
     from = from == null ? "generate" : from;
     requireFormat = requireFormat == null ? Boolean.TRUE : requireFormat;
     requireStop = requireStop == null ? Boolean.TRUE : requireStop;
-    tokenCounter = tokenCounter == null ? "words" : tokenCounter;
+    tokenCounter = tokenCounter == null && tokenizer == null ? "words" : tokenCounter;
     rejectMixedLanguage = rejectMixedLanguage == null ? Boolean.TRUE : rejectMixedLanguage;
     repetitionNgram = repetitionNgram == null ? 4 : repetitionNgram;
     rejectCodeBlocks = rejectCodeBlocks == null ? Boolean.FALSE : rejectCodeBlocks;
@@ -127,6 +153,15 @@ public record FilterSpec(
     c.require(verifier, "verifier");
     c.oneOf(verifier, "verifier", VERIFIERS);
     c.oneOf(tokenCounter, "token_counter", List.of("words", "chars"));
+    if (tokenizer != null) {
+      Checks t = c.at("tokenizer");
+      if (tokenCounter != null) c.fail("token_counter", "cannot be set with tokenizer (the tokenizer counts the tokens)");
+      if ((tokenizer.path() == null) == (tokenizer.hub() == null)) t.fail("", "needs exactly one of path or hub");
+      if (tokenizer.hub() != null && !tokenizer.hub().matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        t.fail("hub", "must be a repository id like Qwen/Qwen2.5-0.5B-Instruct, got '" + tokenizer.hub() + "'");
+      }
+      if (tokenizer.revision() != null && tokenizer.hub() == null) t.fail("revision", "applies only to hub");
+    }
     c.oneOf(keep, "keep", KeepPolicy.NAMES);
     c.range(minTokens, "min_tokens", 0, 10_000_000);
     c.range(maxTokens, "max_tokens", 1, 10_000_000);
@@ -157,6 +192,11 @@ public record FilterSpec(
         d.fail("against", "must name at least one eval set (a stage split such as prepare.eval, or a file)");
       }
     }
+  }
+
+  /** What counts tokens for this spec: the student's tokenizer when named, else the approximate counter. */
+  TokenCounter counter() {
+    return tokenizer != null ? StudentTokens.of(tokenizer) : TokenCounter.named(tokenCounter);
   }
 
   /** The per-generation checks this spec asks for. */

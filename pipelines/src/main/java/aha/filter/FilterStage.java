@@ -5,6 +5,7 @@ import aha.dataset.AvroRowCoder;
 import aha.dataset.Completion;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
 import aha.dataset.SftExample;
 import aha.dataset.WriteSplit;
 import aha.stage.Stage;
@@ -23,7 +24,6 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -44,19 +44,22 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Completions in; {@code train} (SFT examples), {@code rejected} (with reasons) and optionally
- * {@code prompts} out:
+ * The generate stage's rows (one per problem, all its generations: {@link ProblemGenerations}) in;
+ * {@code train} (SFT examples, one per kept generation), {@code rejected} (one per dropped
+ * generation, with its reason) and optionally {@code prompts} out:
  *
  * <pre>
- * ReadCompletions -> BucketByProblem -> Problems (one per id)
- *   Problems -> Decontaminate (n-gram index built in the driver)            -> problem flags
- *   Problems -> BlockKeys (exact key, MinHash bands) -> FindDuplicates      -> problem flags
- * JoinFlags (completions and flags by problem bucket) -> Decide (ProblemGroup) -> Write*
+ * ReadGenerations -> BucketByProblem -> ProblemOfRow
+ *   -> Decontaminate (n-gram index built in the driver)                   -> problem flags
+ *   -> BlockKeys (exact key, MinHash bands) -> FindDuplicates             -> problem flags
+ * JoinFlags (rows and flags by problem bucket) -> Decide (explode, ProblemGroup) -> Write*
  * </pre>
  *
- * Work is grouped into buckets of problems rather than one group per problem (the DirectRunner
- * runs one bundle per key, which is very slow for many small groups): at least {@link
- * #MIN_BUCKETS}, more on large inputs so that one bucket's traces fit in a worker's memory.
+ * Without problem-level steps (no decontamination, no problem de-duplication) there is no join:
+ * each row is decided where it is read. Work is grouped into buckets of problems rather than one
+ * group per problem (the DirectRunner runs one bundle per key, which is very slow for many small
+ * groups): at least {@link #MIN_BUCKETS}, more on large inputs so that one bucket's traces fit in a
+ * worker's memory.
  */
 public final class FilterStage implements Stage<FilterSpec> {
   static final int MIN_BUCKETS = 64;
@@ -64,7 +67,7 @@ public final class FilterStage implements Stage<FilterSpec> {
   static final int ROWS_PER_BUCKET = 4096;
   static final String NS = StageContext.COUNTERS;
 
-  private static final TupleTag<Completion> ROWS = new TupleTag<>() {};
+  private static final TupleTag<ProblemGenerations> ROWS = new TupleTag<>() {};
   private static final TupleTag<Flagged> FLAGS = new TupleTag<>() {};
   static final TupleTag<SftExample> KEPT = new TupleTag<>() {};
   static final TupleTag<RejectedRow> REJECTED = new TupleTag<>() {};
@@ -82,7 +85,7 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   /**
    * @param tokenizer counts tokens for the length bounds (e.g. the student's tokenizer), or null for
-   *     the spec's {@code token_counter}
+   *     the spec's {@code tokenizer} (the student's, {@link StudentTokens}) or {@code token_counter}
    */
   public FilterStage(Verifiers verifiers, TokenCounter tokenizer) {
     this.verifiers = verifiers;
@@ -97,39 +100,37 @@ public final class FilterStage implements Stage<FilterSpec> {
     AnswerCheck answers = verifiers.forName(spec.verifier());
     Path inputData = ctx.input(spec.from()).resolve("data");
     List<Path> files = ParquetFiles.split(inputData, "train");
-    if (files.isEmpty()) throw new BadInputException(inputData + " has no train-*.parquet files of completions");
-    var columns = ParquetFiles.schema(files.get(0)).getFields().stream().map(f -> f.name()).toList();
-    if (!columns.containsAll(List.of("problem_id", "messages", "content", "finish_reason"))) {
-      throw new BadInputException(files.get(0) + " holds no completions (columns: " + columns
-          + "); 'from' must name a generate stage");
-    }
+    if (files.isEmpty()) throw new BadInputException(inputData + " has no train-*.parquet files of generations");
+    checkColumns(files.get(0));
     Contamination index = null;
     if (spec.decontaminate() != null) {
       index = EvalSets.index(spec.decontaminate().against(), spec.decontaminate().ngramSize(), ctx::input);
       index.problemsBySet().forEach((set, n) -> ctx.count("filter.eval_problems." + set, n));
     }
-    TokenCounter tokens = tokenizer != null ? tokenizer : TokenCounter.named(spec.tokenCounter());
+    TokenCounter tokens = tokenizer != null ? tokenizer : spec.counter();
     boolean checkCompletions = index != null && spec.decontaminate().completions();
     ProblemGroup group = spec.problemGroup(spec.traceChecks(tokens, checkCompletions ? index : null));
 
-    long inputRows = files.stream().mapToLong(ParquetFiles::rowCount).sum();
-    int buckets = buckets(inputRows);
+    int buckets = buckets(estimatedGenerations(files));
     Pipeline p = ctx.newPipeline();
-    AvroRowCoder<Completion> completionCoder = AvroRowCoder.of(Completion.SCHEMA, Completion::toAvro, Completion::fromAvro);
-    KvCoder<Integer, Completion> rowCoder = KvCoder.of(VarIntCoder.of(), completionCoder);
-    PCollection<KV<Integer, Completion>> rows = p
-        .apply("ReadCompletions", ParquetIO.parseGenericRecords(Completion::fromAvro)
+    AvroRowCoder<ProblemGenerations> inputCoder =
+        AvroRowCoder.of(ProblemGenerations.SCHEMA, ProblemGenerations::toAvro, ProblemGenerations::fromAvro);
+    PCollection<KV<Integer, ProblemGenerations>> rows = p
+        .apply("ReadGenerations", ParquetIO.parseGenericRecords(ProblemGenerations::fromAvro)
             .from(inputData.resolve("train-*.parquet").toString())
-            .withCoder(completionCoder))
-        .apply("BucketByProblem", WithKeys.of((SerializableFunction<Completion, Integer>) c -> bucket(c.problem().id(), buckets))
+            .withCoder(inputCoder))
+        .apply("BucketByProblem", WithKeys.of((SerializableFunction<ProblemGenerations, Integer>) r -> bucket(r.problem().id(), buckets))
             .withKeyType(TypeDescriptors.integers()))
-        .setCoder(rowCoder);
-    PCollection<KV<Integer, Flagged>> allFlags = problemFlags(p, rows, spec, index, buckets);
+        .setCoder(KvCoder.of(VarIntCoder.of(), inputCoder));
+    PCollection<KV<Integer, Flagged>> allFlags = problemFlags(rows, spec, index, buckets);
 
-    PCollectionTuple out = KeyedPCollectionTuple.of(ROWS, rows).and(FLAGS, allFlags)
-        .apply("JoinFlags", CoGroupByKey.create())
-        .apply("Decide", ParDo.of(new DecideFn(group, answers))
-            .withOutputTags(KEPT, TupleTagList.of(REJECTED).and(PROMPTS)));
+    Decision decision = new Decision(group, answers);
+    TupleTagList others = TupleTagList.of(REJECTED).and(PROMPTS);
+    PCollectionTuple out = allFlags == null
+        ? rows.apply("Decide", ParDo.of(new DecideRowFn(decision)).withOutputTags(KEPT, others))
+        : KeyedPCollectionTuple.of(ROWS, rows).and(FLAGS, allFlags)
+            .apply("JoinFlags", CoGroupByKey.create())
+            .apply("Decide", ParDo.of(new DecideJoinedFn(decision)).withOutputTags(KEPT, others));
     String data = ctx.dataDir().toString();
     out.get(KEPT).setCoder(AvroRowCoder.of(SftExample.SCHEMA, SftExample::toAvro, SftExample::fromAvro))
         .apply("WriteTrain", WriteSplit.of(data, FilterSpec.TRAIN, spec.shards(), SftExample.SCHEMA, SftExample::toAvro));
@@ -148,21 +149,42 @@ public final class FilterStage implements Stage<FilterSpec> {
     }
   }
 
-  /** Problem-level rejections (contaminated, duplicate, near-duplicate), keyed by problem bucket. */
+  /** The input must be the generate stage's rows; one sentence naming the file otherwise. */
+  private static void checkColumns(Path file) {
+    var columns = ParquetFiles.schema(file).getFields().stream().map(f -> f.name()).toList();
+    if (columns.containsAll(ProblemGenerations.REQUIRED_COLUMNS)) return;
+    if (columns.containsAll(List.of("problem_id", "content", "finish_reason"))) {
+      throw new BadInputException(file + " holds one completion per row, the layout of an older generate stage;"
+          + " rerun the generate stage with --force (its ledger answers every finished request again for free)");
+    }
+    throw new BadInputException(file + " holds no generations (columns: " + columns
+        + "); 'from' must name a generate stage");
+  }
+
+  /** Problems times the first row's samples: the generations the buckets must hold. */
+  static long estimatedGenerations(List<Path> files) {
+    long problems = files.stream().mapToLong(ParquetFiles::rowCount).sum();
+    List<ProblemGenerations> first = ParquetFiles.read(files, ProblemGenerations::fromAvro, 1);
+    return problems * (first.isEmpty() ? 1 : Math.max(1, first.get(0).samples().size()));
+  }
+
+  /**
+   * Problem-level rejections (contaminated, duplicate, near-duplicate), keyed by problem bucket; null
+   * when the spec asks for none. Rows arrive one per problem, so the problems need no grouping.
+   */
   private static PCollection<KV<Integer, Flagged>> problemFlags(
-      Pipeline p, PCollection<KV<Integer, Completion>> rows, FilterSpec spec, Contamination index, int buckets) {
+      PCollection<KV<Integer, ProblemGenerations>> rows, FilterSpec spec, Contamination index, int buckets) {
+    boolean decontaminate = index != null && !index.isEmpty();
+    if (!decontaminate && !spec.dedupe().problems()) return null;
     KvCoder<Integer, Flagged> flagCoder = KvCoder.of(VarIntCoder.of(), SerializableCoder.of(Flagged.class));
     // only the problems travel to the problem-level steps, not the (long) traces
     PCollection<Problem> problems = rows
-        .apply("ProblemOfRow", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(Problem.class)))
-            .via((KV<Integer, Completion> kv) -> KV.of(kv.getKey(), kv.getValue().problem())))
-        .setCoder(KvCoder.of(VarIntCoder.of(), PROBLEM_CODER))
-        .apply("GroupForProblems", GroupByKey.create())
-        .apply("Problems", ParDo.of(new ProblemsFn()))
+        .apply("ProblemOfRow", MapElements.into(TypeDescriptor.of(Problem.class))
+            .via((KV<Integer, ProblemGenerations> kv) -> kv.getValue().problem()))
         .setCoder(PROBLEM_CODER);
 
     List<PCollection<KV<Integer, Flagged>>> flags = new ArrayList<>();
-    if (index != null && !index.isEmpty()) {
+    if (decontaminate) {
       flags.add(problems.apply("Decontaminate", ParDo.of(new DecontaminateFn(index, buckets))).setCoder(flagCoder));
     }
     if (spec.dedupe().problems()) {
@@ -174,10 +196,9 @@ public final class FilterStage implements Stage<FilterSpec> {
           .apply("FindDuplicates", ParDo.of(new FindDuplicatesFn(near, buckets)))
           .setCoder(flagCoder));
     }
-    return flags.isEmpty()
-        ? p.apply("NoFlags", Create.empty(flagCoder))
+    return flags.size() == 1
+        ? flags.get(0)
         : PCollectionList.of(flags).apply("FlattenFlags", Flatten.pCollections()).setCoder(flagCoder);
-
   }
 
   static int bucket(String key, int buckets) {
@@ -186,16 +207,6 @@ public final class FilterStage implements Stage<FilterSpec> {
 
   static int buckets(long inputRows) {
     return (int) Math.min(1 << 16, Math.max(MIN_BUCKETS, inputRows / ROWS_PER_BUCKET));
-  }
-
-  /** One problem per id, from its completions. */
-  static final class ProblemsFn extends DoFn<KV<Integer, Iterable<Problem>>, Problem> {
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Problem>> bucket, OutputReceiver<Problem> out) {
-      Map<String, Problem> byId = new TreeMap<>();
-      for (Problem p : bucket.getValue()) byId.putIfAbsent(p.id(), p);
-      byId.values().forEach(out::output);
-    }
   }
 
   static final class DecontaminateFn extends DoFn<Problem, KV<Integer, Flagged>> {
@@ -260,10 +271,11 @@ public final class FilterStage implements Stage<FilterSpec> {
     }
   }
 
-  /** Applies {@link ProblemGroup} to every problem of a bucket and counts the outcome. */
-  static final class DecideFn extends DoFn<KV<Integer, CoGbkResult>, SftExample> {
+  /** Applies {@link ProblemGroup} to one problem's generations and counts the outcome. */
+  static final class Decision implements java.io.Serializable {
     private final ProblemGroup group;
     private final AnswerCheck answers;
+    private final TokenCounter tokens;
     private final Counter input = Metrics.counter(NS, "filter.input");
     private final Counter kept = Metrics.counter(NS, "filter.kept");
     private final Counter rejected = Metrics.counter(NS, "filter.rejected");
@@ -271,18 +283,67 @@ public final class FilterStage implements Stage<FilterSpec> {
     private final Counter problemsKept = Metrics.counter(NS, "filter.problems_kept");
     private final Counter prompts = Metrics.counter(NS, "filter.prompts");
 
-    private final TokenCounter tokens;
-
-    DecideFn(ProblemGroup group, AnswerCheck answers) {
+    Decision(ProblemGroup group, AnswerCheck answers) {
       this.group = group;
       this.answers = answers;
       this.tokens = group.checks().tokens();
     }
 
+    /** @param rows the problem's rows (one, unless the input repeats a problem id) */
+    void decide(List<ProblemGenerations> rows, ProblemGroup.ProblemFlag flag, DoFn.MultiOutputReceiver out) {
+      List<Completion> generations = new ArrayList<>();
+      for (ProblemGenerations r : rows) generations.addAll(r.completions());
+      ProblemGroup.Outcome o = group.decide(generations, answers, flag);
+      problems.inc();
+      input.inc(generations.size());
+      kept.inc(o.kept().size());
+      rejected.inc(o.rejected().size());
+      if (!o.kept().isEmpty()) problemsKept.inc();
+      for (Completion c : o.kept()) {
+        Metrics.counter(NS, FilterSummary.tokenBin(tokens.count(c.assistantText()))).inc();
+        out.get(KEPT).output(SftExample.of(c));
+      }
+      for (ProblemGroup.Rejection r : o.rejected()) {
+        Metrics.counter(NS, r.reason().counter()).inc();
+        out.get(REJECTED).output(new RejectedRow(r.completion(), r.reason(), r.detail()));
+      }
+      Metrics.counter(NS, passRateBin(o.passRate())).inc();
+      if (o.prompt()) {
+        prompts.inc();
+        Problem pr = rows.get(0).problem();
+        Map<String, String> extra = new TreeMap<>(pr.extra());
+        extra.put("pass_rate", String.valueOf(o.passRate()));
+        out.get(PROMPTS).output(new Problem(pr.id(), pr.problem(), pr.answer(), pr.source(), pr.task(), pr.countdown(), extra));
+      }
+    }
+  }
+
+  /** Decides each row where it is read: no problem-level flags to join. */
+  static final class DecideRowFn extends DoFn<KV<Integer, ProblemGenerations>, SftExample> {
+    private final Decision decision;
+
+    DecideRowFn(Decision decision) {
+      this.decision = decision;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, ProblemGenerations> row, MultiOutputReceiver out) {
+      decision.decide(List.of(row.getValue()), null, out);
+    }
+  }
+
+  /** Decides every problem of a bucket with its problem-level flag. */
+  static final class DecideJoinedFn extends DoFn<KV<Integer, CoGbkResult>, SftExample> {
+    private final Decision decision;
+
+    DecideJoinedFn(Decision decision) {
+      this.decision = decision;
+    }
+
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> joined, MultiOutputReceiver out) {
-      Map<String, List<Completion>> byProblem = new LinkedHashMap<>();
-      for (Completion c : joined.getValue().getAll(ROWS)) byProblem.computeIfAbsent(c.problem().id(), k -> new ArrayList<>()).add(c);
+      Map<String, List<ProblemGenerations>> byProblem = new LinkedHashMap<>();
+      for (ProblemGenerations r : joined.getValue().getAll(ROWS)) byProblem.computeIfAbsent(r.problem().id(), k -> new ArrayList<>()).add(r);
       Map<String, ProblemGroup.ProblemFlag> flags = new HashMap<>();
       for (Flagged f : joined.getValue().getAll(FLAGS)) {
         // contamination before exact before near duplicates; then the smallest detail, so the
@@ -292,29 +353,8 @@ public final class FilterStage implements Stage<FilterSpec> {
           return c < 0 || (c == 0 && a.detail().compareTo(b.detail()) <= 0) ? a : b;
         });
       }
-      for (Map.Entry<String, List<Completion>> e : byProblem.entrySet()) {
-        ProblemGroup.Outcome o = group.decide(e.getValue(), answers, flags.get(e.getKey()));
-        problems.inc();
-        input.inc(e.getValue().size());
-        kept.inc(o.kept().size());
-        rejected.inc(o.rejected().size());
-        if (!o.kept().isEmpty()) problemsKept.inc();
-        for (Completion c : o.kept()) {
-          Metrics.counter(NS, FilterSummary.tokenBin(tokens.count(c.assistantText()))).inc();
-          out.get(KEPT).output(SftExample.of(c));
-        }
-        for (ProblemGroup.Rejection r : o.rejected()) {
-          Metrics.counter(NS, r.reason().counter()).inc();
-          out.get(REJECTED).output(new RejectedRow(r.completion(), r.reason(), r.detail()));
-        }
-        Metrics.counter(NS, passRateBin(o.passRate())).inc();
-        if (o.prompt()) {
-          prompts.inc();
-          Problem pr = e.getValue().get(0).problem();
-          Map<String, String> extra = new TreeMap<>(pr.extra());
-          extra.put("pass_rate", String.valueOf(o.passRate()));
-          out.get(PROMPTS).output(new Problem(pr.id(), pr.problem(), pr.answer(), pr.source(), pr.task(), pr.countdown(), extra));
-        }
+      for (Map.Entry<String, List<ProblemGenerations>> e : byProblem.entrySet()) {
+        decision.decide(e.getValue(), flags.get(e.getKey()), out);
       }
     }
   }

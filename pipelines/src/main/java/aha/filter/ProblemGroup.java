@@ -53,6 +53,10 @@ public record ProblemGroup(
     List<Boolean> verdicts = new ArrayList<>();
     List<Completion> survivors = new ArrayList<>();
     for (Completion c : ordered) {
+      if (c.failed()) { // nothing to verify; left out of the pass rate like an undecided verdict
+        rejected.add(new Rejection(c, Reason.FAILED, c.failure()));
+        continue;
+      }
       Boolean verdict = answers.check(c);
       verdicts.add(verdict);
       Reason r = checks.firstFailure(c, verdict);

@@ -13,6 +13,8 @@ public enum Reason {
   DUPLICATE_PROBLEM,
   NEAR_DUPLICATE_PROBLEM,
   // per generation, in the order they are checked
+  /** The teacher gave no completion (the generate stage ran with {@code allow_failures}). */
+  FAILED,
   INCOMPLETE,
   UNCLOSED_THINK,
   NO_ANSWER,

@@ -2,14 +2,12 @@ package aha.generate;
 
 import aha.dataset.Completion;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
 import aha.teacher.ChatMessage;
-import aha.teacher.ChatRequest;
-import aha.teacher.Choice;
 import aha.teacher.Generation;
 import aha.teacher.Ledger;
 import aha.teacher.TeacherClient;
 import aha.teacher.TeacherClientConfig;
-import aha.teacher.Usage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,20 +23,23 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Calls the teacher for each problem. Requests of a bundle are in flight together (the client
- * bounds them); results are emitted when the bundle finishes. The client and the ledger are built
- * in {@code @Setup}: only serializable settings travel with the DoFn.
+ * Calls the teacher for each problem and emits one row per problem with all its samples. The
+ * samples of a problem, and the problems of a bundle, are in flight together (the client bounds
+ * them); rows are emitted when the bundle finishes. A row with a failed sample goes to {@link
+ * #FAILED} unless failures are allowed. The client and the ledger are built in {@code @Setup}: only
+ * serializable settings travel with the DoFn.
  */
-final class GenerateFn extends DoFn<Problem, Completion> {
-  static final TupleTag<Completion> COMPLETIONS = new TupleTag<>() {};
-  static final TupleTag<Problem> FAILED = new TupleTag<>() {};
+final class GenerateFn extends DoFn<Problem, ProblemGenerations> {
+  static final TupleTag<ProblemGenerations> GENERATIONS = new TupleTag<>() {};
+  static final TupleTag<ProblemGenerations> FAILED = new TupleTag<>() {};
 
   private final TeacherClientConfig config;
   private final Generation.Settings settings;
   private final String ledgerDir;
   private final String systemPrompt;
   private final String promptTemplate;
-  private final String teacherId;
+  private final boolean allowFailures;
+  private final String teacherKey;
   private final String runId = java.util.UUID.randomUUID().toString(); // one budget per pipeline run
 
   /**
@@ -81,14 +82,15 @@ final class GenerateFn extends DoFn<Problem, Completion> {
 
   private record Done(Problem problem, List<ChatMessage> messages, Generation.Result result) {}
 
-  GenerateFn(TeacherClientConfig config, Generation.Settings settings, String teacherId, String ledgerDir,
-      String systemPrompt, String promptTemplate) {
+  GenerateFn(TeacherClientConfig config, Generation.Settings settings, String ledgerDir, String systemPrompt,
+      String promptTemplate, boolean allowFailures, String teacherKey) {
     this.config = config;
+    this.teacherKey = teacherKey;
+    this.allowFailures = allowFailures;
     this.settings = settings;
     this.ledgerDir = ledgerDir;
     this.systemPrompt = systemPrompt;
     this.promptTemplate = promptTemplate;
-    this.teacherId = teacherId;
   }
 
   @Setup
@@ -96,7 +98,7 @@ final class GenerateFn extends DoFn<Problem, Completion> {
     client = CLIENTS.computeIfAbsent(runId, k -> new Shared(new TeacherClient(config))).acquire();
     // one ledger file per worker process: two processes never append to one file
     ledger = Ledger.shared(Path.of(ledgerDir), "worker-" + ProcessHandle.current().pid(), Ledger.Fsync.INTERVAL);
-    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()), teacherId);
+    generation = new Generation(client, ledger, settings, SENT.computeIfAbsent(runId, k -> new AtomicLong()), teacherKey);
   }
 
   @StartBundle
@@ -114,41 +116,29 @@ final class GenerateFn extends DoFn<Problem, Completion> {
 
   @FinishBundle
   public void finishBundle(FinishBundleContext c) {
+    long failedSamples = 0;
     for (CompletableFuture<Done> f : pending) {
-      Done d = f.join();
-      if (!d.result().ok()) {
-        Map<String, String> extra = new TreeMap<>(d.problem().extra());
-        extra.put("failure", d.result().failure());
-        Problem p = d.problem();
-        c.output(FAILED, new Problem(p.id(), p.problem(), p.answer(), p.source(), p.task(), p.countdown(), extra),
-            BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
-        continue;
-      }
-      for (Completion completion : completions(d)) {
-        c.output(COMPLETIONS, completion, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
-      }
+      ProblemGenerations row = row(f.join());
+      long failed = row.samples().stream().filter(ProblemGenerations.Sample::failed).count();
+      failedSamples += failed;
+      c.output(failed > 0 && !allowFailures ? FAILED : GENERATIONS, row, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
     }
     Metrics.counter("aha", "generate.problems_done").inc(pending.size());
+    if (failedSamples > 0) Metrics.counter("aha", "generate.failed_samples").inc(failedSamples);
     pending.clear();
     reportCounters();
   }
 
-  private List<Completion> completions(Done d) {
-    List<ChatRequest> requests = generation.requests(d.messages());
+  private static ProblemGenerations row(Done d) {
     List<Completion.Message> sent = d.messages().stream().map(m -> new Completion.Message(m.role(), m.content())).toList();
-    List<Choice> choices = d.result().generations();
-    List<Completion> out = new ArrayList<>();
-    for (int i = 0; i < choices.size(); i++) {
-      int request = settings.nPerRequest() ? 0 : i;
-      Usage usage = d.result().usage().get(Math.min(request, d.result().usage().size() - 1));
-      // one request with n choices reports one usage: share its completion tokens evenly
-      long completionTokens = settings.nPerRequest() ? usage.completionTokens() / Math.max(1, choices.size()) : usage.completionTokens();
-      Choice ch = choices.get(i);
-      out.add(new Completion(d.problem(), i, d.result().model(), sent, ch.reasoning(), ch.content(),
-          ch.finishReason(), usage.promptTokens(), completionTokens,
-          generation.key(d.problem().id(), request, requests.get(request))));
+    List<ProblemGenerations.Sample> samples = new ArrayList<>();
+    for (Generation.Sample s : d.result().samples()) {
+      samples.add(s.ok()
+          ? new ProblemGenerations.Sample(s.index(), s.choice().content(), s.choice().reasoning(), s.choice().finishReason(),
+              s.usage().promptTokens(), s.usage().completionTokens(), s.requestKey(), null)
+          : new ProblemGenerations.Sample(s.index(), "", "", "", 0, 0, s.requestKey(), s.failure()));
     }
-    return out;
+    return new ProblemGenerations(d.problem(), d.result().model(), sent, samples);
   }
 
   /** Adds the client's counters since the last bundle to Beam's, for the manifest. */

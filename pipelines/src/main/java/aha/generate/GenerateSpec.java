@@ -13,6 +13,10 @@ import java.util.List;
  *     kept in a ledger and never sent again, so a rerun after a crash or a spent budget pays only
  *     for the rest
  * @param limit generate for at most this many problems (by id order), or all when null
+ * @param allowFailures finish the stage even when some samples got no completion after all
+ *     retries: their rows keep the failure reason per sample (the filter rejects them as {@code
+ *     failed}). By default (false) such a run fails, naming the first reason, and a rerun re-sends
+ *     only the missing requests: a dataset with holes never passes for complete by accident.
  */
 public record GenerateSpec(
     String name,
@@ -24,7 +28,8 @@ public record GenerateSpec(
     String promptTemplate,
     Long maxRequests,
     Integer limit,
-    Integer shards)
+    Integer shards,
+    Boolean allowFailures)
     implements StageSpec {
 
   public GenerateSpec {
@@ -32,6 +37,7 @@ public record GenerateSpec(
     promptTemplate = promptTemplate == null ? "{problem}" : promptTemplate;
     maxRequests = maxRequests == null ? 0L : maxRequests;
     shards = shards == null ? 1 : shards;
+    allowFailures = allowFailures == null ? Boolean.FALSE : allowFailures;
   }
 
   @Override

@@ -2,9 +2,10 @@ package aha.generate;
 
 import aha.BadInputException;
 import aha.WorkFailedException;
-import aha.dataset.Completion;
+import aha.dataset.AvroRowCoder;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
 import aha.dataset.WriteSplit;
 import aha.stage.Stage;
 import aha.stage.StageContext;
@@ -15,6 +16,7 @@ import aha.teacher.TeacherClientConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -37,11 +39,13 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
- * Problems in, teacher completions out:
+ * Problems in, one row per problem with all its teacher generations out ({@link
+ * ProblemGenerations}, the layout of OpenR1-Math-220k):
  *
  * <pre>
- * ReadProblems -> [FirstProblems] -> CallTeacher (ledger-backed, bounded concurrency) -> WriteCompletions
- *                                               \-> failed problems (the stage fails, naming the first reason)
+ * ReadProblems -> [FirstProblems] -> BucketProblems -> CallTeacher (ledger-backed, bounded concurrency) -> WriteGenerations
+ *                                                                \-> rows with a failed sample (the stage fails, naming the
+ *                                                                    first reason, unless allow_failures)
  * </pre>
  *
  * With {@code teacher.kind: local} the stage starts aha's R1-style teacher on 127.0.0.1 for its
@@ -59,21 +63,20 @@ public final class GenerateStage implements Stage<GenerateSpec> {
       throw new BadInputException(input + " has no " + spec.fromSplit() + " problems to generate for");
     }
     TeacherSpec t = spec.teacher();
+    // The local teacher runs in this JVM (the driver) on 127.0.0.1 for the whole stage and executors
+    // call it over HTTP, so they must all run on this host (docs/cluster.md).
     if (t.local() && !ctx.workersOnThisHost()) {
       throw new BadInputException("teacher kind: local listens on 127.0.0.1 of the driver, which executors on other hosts "
           + "cannot reach; start it on a reachable address with 'scripts/aha teach serve --host ADDR --port 8000' and use "
           + "teacher: {kind: openai, base_url: http://ADDR:8000/v1, model: aha-local-teacher}");
     }
-    // The local teacher runs in this JVM (the driver) on 127.0.0.1 for the whole stage; executors call
-    // it over HTTP, so on a cluster they must run on this host (docs/cluster.md). Its port is free at
-    // start, so request keys name it by its options instead of its URL.
-    LocalTeacher.Options local = t.local() ? new LocalTeacher.Options(t.slipRate(), t.catchRate(), ctx.seed(), t.verbosity(), false) : null;
-    LocalTeacherServer server = local != null
-        ? LocalTeacherServer.start("127.0.0.1", 0, new LocalTeacher(local), LocalTeacherServer.Faults.NONE)
+    LocalTeacherServer server = t.local()
+        ? LocalTeacherServer.start("127.0.0.1", 0,
+            new LocalTeacher(new LocalTeacher.Options(t.slipRate(), t.catchRate(), ctx.seed(), t.verbosity(), false)),
+            LocalTeacherServer.Faults.NONE)
         : null;
     try {
       String baseUrl = server != null ? server.baseUrl() : t.baseUrl();
-      String teacherId = local != null ? "aha-local-teacher:" + local : baseUrl;
       TeacherClientConfig client = TeacherClientConfig.defaults(baseUrl, t.apiKeyEnv())
           .withConcurrency(t.maxInFlight(), t.maxInFlight(), 2 * t.maxInFlight())
           .withRetries(t.maxAttempts(), Duration.ofMillis(500), Duration.ofSeconds(60));
@@ -82,6 +85,7 @@ public final class GenerateStage implements Stage<GenerateSpec> {
           s.temperature(), s.topP(), s.maxTokens(), s.extra(), t.stream(), !t.nPerRequest(), spec.maxRequests());
       Path ledger = ctx.stateDir().resolve("ledger");
       Files.createDirectories(ledger);
+      deleteFailedRowsOfEarlierAttempts(ctx.stateDir().resolve(FAILED));
 
       Pipeline p = ctx.newPipeline();
       PCollection<Problem> problems = p
@@ -106,13 +110,15 @@ public final class GenerateStage implements Stage<GenerateSpec> {
       long total = files.stream().mapToLong(ParquetFiles::rowCount).sum();
       ctx.progress("generate.problems_done", spec.limit() == null ? total : Math.min(total, spec.limit()));
       PCollectionTuple out = problems.apply("CallTeacher",
-          ParDo.of(new GenerateFn(client, settings, teacherId, ledger.toString(), spec.systemPrompt(), spec.promptTemplate()))
-              .withOutputTags(GenerateFn.COMPLETIONS, TupleTagList.of(GenerateFn.FAILED)));
+          ParDo.of(new GenerateFn(client, settings, ledger.toString(), spec.systemPrompt(), spec.promptTemplate(),
+                  spec.allowFailures(), teacherKey(t, ctx.seed(), baseUrl)))
+              .withOutputTags(GenerateFn.GENERATIONS, TupleTagList.of(GenerateFn.FAILED)));
       String data = ctx.dataDir().toString();
-      out.get(GenerateFn.COMPLETIONS).setCoder(SerializableCoder.of(Completion.class))
-          .apply("WriteCompletions", WriteSplit.of(data, "train", spec.shards(), Completion.SCHEMA, Completion::toAvro));
-      out.get(GenerateFn.FAILED).setCoder(SerializableCoder.of(Problem.class))
-          .apply("WriteFailures", WriteSplit.of(data, FAILED, 1, Problem.SCHEMA, Problem::toAvro));
+      var rowCoder = AvroRowCoder.of(ProblemGenerations.SCHEMA, ProblemGenerations::toAvro, ProblemGenerations::fromAvro);
+      out.get(GenerateFn.GENERATIONS).setCoder(rowCoder)
+          .apply("WriteGenerations", WriteSplit.of(data, "train", spec.shards(), ProblemGenerations.SCHEMA, ProblemGenerations::toAvro));
+      out.get(GenerateFn.FAILED).setCoder(rowCoder)
+          .apply("WriteFailures", WriteSplit.of(data, FAILED, 1, ProblemGenerations.SCHEMA, ProblemGenerations::toAvro));
       ctx.run(p);
     } finally {
       if (server != null) server.close();
@@ -121,17 +127,42 @@ public final class GenerateStage implements Stage<GenerateSpec> {
     summariseCost(spec, ctx);
   }
 
-  /** A problem without its completions must not pass for done: report it and keep the ledger. */
+  /**
+   * A problem with a missing sample must not pass for done: report it, keep the failed rows (every
+   * sample's reason) in the state folder for {@code scripts/aha inspect}, and keep the ledger.
+   */
   private static void failIfAnyProblemFailed(StageContext ctx) throws IOException {
     List<Path> failedFiles = ParquetFiles.split(ctx.dataDir(), FAILED);
-    List<Problem> failed = ParquetFiles.read(failedFiles, Problem::fromAvro, 1);
+    List<ProblemGenerations> failed = ParquetFiles.read(failedFiles, ProblemGenerations::fromAvro, 1);
     if (!failed.isEmpty()) {
       long n = failedFiles.stream().mapToLong(ParquetFiles::rowCount).sum();
-      throw new WorkFailedException(n + " problem(s) got no completions (first: " + failed.get(0).id() + ": "
-          + failed.get(0).extra().get("failure") + "); finished requests are kept in " + ctx.stateDir()
-          + " and are not sent again when you rerun");
+      Path keep = ctx.stateDir().resolve(FAILED);
+      Files.createDirectories(keep);
+      for (Path f : failedFiles) Files.move(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      ProblemGenerations first = failed.get(0);
+      throw new WorkFailedException(n + " problem(s) got no completion for some samples (first: " + first.problem().id()
+          + ": " + first.firstFailure() + "; all reasons in " + keep + "); finished requests are kept in "
+          + ctx.stateDir() + " and are not sent again when you rerun (or set allow_failures: true to keep the rows"
+          + " with their failure reasons)");
     }
     for (Path f : failedFiles) Files.delete(f);
+  }
+
+  /**
+   * Who answers, for the request keys: the server's base URL, or for the local teacher (a new free
+   * port every run) its settings, so a rerun finds the requests an interrupted run finished.
+   */
+  static String teacherKey(TeacherSpec t, long seed, String baseUrl) {
+    if (!t.local()) return baseUrl;
+    return "aha-local-teacher?slip_rate=" + t.slipRate() + "&catch_rate=" + t.catchRate() + "&verbosity=" + t.verbosity()
+        + "&seed=" + seed;
+  }
+
+  private static void deleteFailedRowsOfEarlierAttempts(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) return;
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) Files.delete(f);
+    }
   }
 
   private static void summariseCost(GenerateSpec spec, StageContext ctx) {

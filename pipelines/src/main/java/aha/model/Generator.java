@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * Batched sampling with the KV cache. Prompts of different lengths are <b>left-padded</b> to the
  * longest one and masked; positions count real tokens only, so each row computes what it would
- * alone. One forward per new token for the whole batch; a row that has finished keeps being fed
- * (its output is ignored) until every row is done or max_new_tokens is reached.
+ * alone. One forward per new token for the rows still running: once a quarter of the batch has
+ * finished, the finished rows are dropped from the batch and the cache (each row's numbers do not
+ * depend on its neighbours, and each row samples from its own seeded generator), so a long straggler
+ * does not make the whole batch pay for max_new_tokens.
  */
 public final class Generator {
   private final CausalLM model;
@@ -90,27 +92,32 @@ public final class Generator {
       long[] step = ids;
       int stepLen = width;
       int vocab = model.config().vocabSize();
+      // live[i] is the original row at batch position i; rows leave when the batch is compacted
+      int[] live = new int[batch];
+      for (int r = 0; r < batch; r++) live[r] = r;
       for (int t = 0; t < maxNew; t++) {
+        int rows = live.length;
         float[] last;
         try (NDScope scope = new NDScope()) {
           int total = cache.length() + stepLen;
-          long[] mask = new long[batch * total];
-          for (int r = 0; r < batch; r++) {
-            long[] row = maskRows.get(r);
-            System.arraycopy(row, 0, mask, r * total, row.length);
-            for (int j = row.length; j < total; j++) mask[r * total + j] = 1;
+          long[] mask = new long[rows * total];
+          for (int i = 0; i < rows; i++) {
+            long[] row = maskRows.get(live[i]);
+            System.arraycopy(row, 0, mask, i * total, row.length);
+            for (int j = row.length; j < total; j++) mask[i * total + j] = 1;
           }
           NDArray logits =
-              model.forward(m.create(step, new Shape(batch, stepLen)), mask, cache, true);
-          last = logits.toFloatArray(); // (batch, 1, vocab) flattened
+              model.forward(m.create(step, new Shape(rows, stepLen)), mask, cache, true);
+          last = logits.toFloatArray(); // (rows, 1, vocab) flattened
         }
-        long[] next = new long[batch];
-        boolean allDone = true;
-        for (int r = 0; r < batch; r++) {
+        long[] next = new long[rows];
+        int running = 0;
+        for (int i = 0; i < rows; i++) {
+          int r = live[i];
           if (finish[r] != null) continue;
-          float[] row = Arrays.copyOfRange(last, r * vocab, (r + 1) * vocab);
+          float[] row = Arrays.copyOfRange(last, i * vocab, (i + 1) * vocab);
           int tok = sampler.pick(row, rngs[r]);
-          next[r] = tok;
+          next[i] = tok;
           out.get(r).add((long) tok);
           lps.get(r).add(TokenSampler.logProb(row, tok));
           if (eosTokenIds.contains(tok)) {
@@ -126,10 +133,25 @@ public final class Generator {
               }
             }
           }
-          if (finish[r] == null) allDone = false;
+          if (finish[r] == null) running++;
         }
-        if (allDone) break;
-        // every row's new column is a real token (finished rows feed a harmless 0)
+        if (running == 0) break;
+        if (running <= rows * 3 / 4) {
+          // drop finished rows: (rows, ...) -> (running, ...) in the cache, the ids and live
+          long[] keep = new long[running];
+          int[] stillLive = new int[running];
+          long[] keptNext = new long[running];
+          for (int i = 0, k = 0; i < rows; i++) {
+            if (finish[live[i]] != null) continue;
+            keep[k] = i;
+            stillLive[k] = live[i];
+            keptNext[k++] = next[i];
+          }
+          cache.keepRows(keep);
+          live = stillLive;
+          next = keptNext;
+        }
+        // every row's new column is a real token (finished rows not yet dropped feed a harmless 0)
         step = next;
         stepLen = 1;
       }

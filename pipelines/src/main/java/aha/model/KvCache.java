@@ -53,6 +53,24 @@ public final class KvCache implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps only the given batch rows, in that order: every layer's {@code (batch, kv_heads, past,
+   * head_dim)} becomes {@code (rows.length, kv_heads, past, head_dim)}.
+   */
+  void keepRows(long[] rows) {
+    try (NDArray index = manager.create(rows)) {
+      for (int layer = 0; layer < keys.length; layer++) {
+        if (keys[layer] == null) continue;
+        NDArray k = keys[layer].get(index);
+        NDArray v = values[layer].get(index);
+        keys[layer].close();
+        values[layer].close();
+        keys[layer] = k;
+        values[layer] = v;
+      }
+    }
+  }
+
   @Override
   public void close() {
     manager.close();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -61,6 +62,34 @@ public final class ModelBenchmark {
             b, generateTokensPerSecond(lm, b));
       }
     }
+    torchTwin(batch, seq, steps, args.length > 3 ? args[3] : null);
+  }
+
+  /**
+   * The same model and measurements in PyTorch eager ({@code scripts/bench-model-torch.py}), when
+   * Debian's {@code python3-torch} is installed: the reference the issue compares against.
+   */
+  static void torchTwin(int batch, int seq, int steps, String threads) {
+    Path script = Path.of(System.getProperty("aha.repo.dir", ".")).resolve("scripts/bench-model-torch.py");
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(),
+        Integer.toString(batch), Integer.toString(seq), Integer.toString(steps)));
+    if (threads != null) cmd.add(threads);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (p.waitFor() == 0) {
+        System.out.println();
+        System.out.println("PyTorch eager, same model (`/usr/bin/python3 scripts/bench-model-torch.py`):");
+        out.lines().forEach(System.out::println);
+        return;
+      }
+    } catch (java.io.IOException e) {
+      // no python3: reported below like a missing torch
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.out.println();
+    System.out.println("PyTorch eager: not measured (needs /usr/bin/python3 with torch: apt install python3-torch)");
   }
 
   static double trainTokensPerSecond(CausalLM lm, NDManager m, int batch, int seq, int steps) {

@@ -24,15 +24,16 @@ final class Report {
             Locale.ROOT,
             "%s samples per problem at temperature %s, top_p %s, at most %s new tokens, seed %s. pass@1 is the mean over"
                 + " problems of the fraction of samples verified correct, with its standard error over problems;"
-                + " problems whose gold answer cannot be parsed are left out (column *unscorable*).%n%n",
+                + " problems whose gold answer cannot be parsed are left out (column *unscorable*). *EOS* is the share of"
+                + " completions that ended on their own before the token limit (sampled / greedy).%n%n",
             settings.path("n_samples").asText(),
             settings.path("temperature").asText(),
             settings.path("top_p").asText(),
             settings.path("max_new_tokens").asText(),
             settings.path("seed").asText()));
     md.append(
-        "| model | set | pass@1 | greedy | pass@k | maj@k | mean length | reflection | problems | unscorable |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        "| model | set | pass@1 | greedy | pass@k | maj@k | mean length | reflection | EOS | problems | unscorable |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (String m : models) {
       for (String s : sets) {
         JsonNode j = eval.path(m).path(s);
@@ -53,6 +54,10 @@ final class Report {
             .append(f1(j.path("mean_length")))
             .append(" | ")
             .append(f(j.path("reflection_rate")))
+            .append(" | ")
+            .append(f(j.path("eos_rate")))
+            .append(" / ")
+            .append(f(j.path("greedy_eos_rate")))
             .append(" | ")
             .append(j.path("n_problems").asText())
             .append(" | ")

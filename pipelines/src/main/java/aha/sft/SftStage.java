@@ -27,7 +27,7 @@ import java.util.List;
  * <pre>
  * from/data/train-*.parquet (messages) -> chat template + labels on assistant tokens (ExampleEncoder)
  *   -> held-out split, optional packing -> SftTrainer (checkpoints in the state folder, resumable)
- *   -> checkpoint/ (Hugging Face folder) + metrics.jsonl
+ *   -> checkpoint/ (Hugging Face folder) + metrics.jsonl (+ init/, the untrained start, for init: tiny)
  * </pre>
  *
  * Counters: {@code sft.conversations}, {@code sft.train_examples}, {@code sft.eval_examples},
@@ -50,6 +50,11 @@ public final class SftStage implements Stage<SftSpec> {
     Files.createDirectories(ctx.stateDir());
     try (NDManager manager = NDManager.newBaseManager();
         Checkpoint start = Students.open(spec.model(), conversations, spec.maxLength(), seed, ctx.stateDir(), manager)) {
+      if (spec.model().init() != null) {
+        // the exact untrained starting point (same weights, same tokenizer), so eval can score it
+        // as the base model: {label: base, stage: sft, checkpoint: init}
+        copyTree(ctx.stateDir().resolve("tiny-init"), ctx.dir().resolve("init"));
+      }
       ChatTemplate template = start.chatTemplate();
       long endOfTurn = ExampleEncoder.endOfTurnToken(start.tokenizer(), template);
       Student student = new Student(start.model(), start.tokenizer(), template, start.eosTokenIds(), endOfTurn);
@@ -103,6 +108,16 @@ public final class SftStage implements Stage<SftSpec> {
       out.add(e);
     }
     return out;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path t = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) Files.createDirectories(t);
+        else Files.copy(f, t, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   /** Identifies a run: the resolved spec, the seed, the input's config hash and the data size. */

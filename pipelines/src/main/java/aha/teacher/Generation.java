@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * generate stage without Beam types; the stage's DoFn builds one per worker and calls {@link
  * #submit} per problem.
  *
- * <p>A problem whose requests fail after all retries (or hit the {@code max_requests} budget) comes
- * back as a failed {@link Result} with the reason, never as a silent drop; its finished requests
- * stay in the ledger, so the rerun only pays for the rest.
+ * <p>A sample whose request fails after all retries (or hits the {@code max_requests} budget)
+ * comes back as a failed {@link Sample} with the reason, never as a silent drop; the problem's
+ * finished requests stay in the ledger, so the rerun only pays for the rest.
  */
 public final class Generation {
 
@@ -54,22 +54,45 @@ public final class Generation {
   }
 
   /**
-   * What one problem got.
+   * One sample of a problem: the completion, or why there is none.
    *
-   * @param generations every completion in sample order; empty when the problem failed
-   * @param usage the usage of each request in sample order (one entry when {@code nPerRequest})
-   * @param resumed requests answered from the ledger instead of the teacher
-   * @param failure why the problem failed, or null
+   * @param index the sample index, 0..num_generations-1
+   * @param choice the completion (its index is the sample index), or null when the sample failed
+   * @param usage this sample's tokens: its request's, or with {@code n} per request the request's
+   *     prompt tokens and an even share of its completion tokens (the first sample takes the
+   *     remainder, so the shares add up to what the server billed)
+   * @param requestKey the idempotency key of the request that carried the sample (the ledger key)
+   * @param failure why the sample has no completion (retries exhausted, budget spent), or null
    */
-  public record Result(
-      String problemId,
-      List<Choice> generations,
-      List<Usage> usage,
-      String model,
-      int resumed,
-      String failure) {
+  public record Sample(int index, Choice choice, Usage usage, String requestKey, String failure) {
     public boolean ok() {
       return failure == null;
+    }
+  }
+
+  /**
+   * What one problem got: every sample, failed or not, in sample order.
+   *
+   * @param resumed requests answered from the ledger instead of the teacher
+   */
+  public record Result(String problemId, List<Sample> samples, String model, int resumed) {
+    public Result {
+      samples = List.copyOf(samples);
+    }
+
+    /** Whether every sample has its completion. */
+    public boolean ok() {
+      return samples.stream().allMatch(Sample::ok);
+    }
+
+    /** The first failed sample's reason, or null when all succeeded. */
+    public String failure() {
+      return samples.stream().filter(s -> !s.ok()).map(Sample::failure).findFirst().orElse(null);
+    }
+
+    /** The completions of the samples that succeeded, in sample order. */
+    public List<Choice> generations() {
+      return samples.stream().filter(Sample::ok).map(Sample::choice).toList();
     }
   }
 
@@ -77,8 +100,8 @@ public final class Generation {
   private final Ledger ledger;
   private final Settings settings;
   private final AtomicLong newRequests;
+  private final String teacherKey;
   private final AtomicLong resumedRequests = new AtomicLong();
-  private final String teacherId;
 
   public Generation(TeacherClient client, Ledger ledger, Settings settings) {
     this(client, ledger, settings, new AtomicLong());
@@ -94,22 +117,16 @@ public final class Generation {
   }
 
   /**
-   * @param teacherId who answers, as it goes into every {@link RequestKey}: the base URL for a
-   *     server that stays put; a stable name for one whose URL changes per run (the local teacher
-   *     listens on a free port), so that keys, the ledger and the written rows do not depend on the
-   *     port
+   * @param teacherKey who answers, as it goes into every {@link RequestKey}: the base URL, or for a
+   *     teacher started per run on a free port (the local one) a name that stays the same across
+   *     runs, or a rerun would find none of its finished requests
    */
-  public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent, String teacherId) {
+  public Generation(TeacherClient client, Ledger ledger, Settings settings, AtomicLong sent, String teacherKey) {
     this.client = client;
     this.ledger = ledger;
     this.settings = settings;
     this.newRequests = sent;
-    this.teacherId = Objects.requireNonNull(teacherId, "teacherId");
-  }
-
-  /** The idempotency key (and ledger key) of sample {@code sample}'s request for a problem. */
-  public String key(String problemId, int sample, ChatRequest request) {
-    return RequestKey.of(problemId, sample, teacherId, request);
+    this.teacherKey = teacherKey;
   }
 
   /** New requests sent to the teacher so far (resumed ones not counted). */
@@ -151,10 +168,12 @@ public final class Generation {
   public CompletableFuture<Result> submit(String problemId, List<ChatMessage> messages) {
     List<ChatRequest> requests = requests(messages);
     List<CompletableFuture<ChatResponse>> parts = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     int[] resumed = {0};
     for (int s = 0; s < requests.size(); s++) {
       ChatRequest r = requests.get(s);
-      String key = key(problemId, s, r);
+      String key = RequestKey.of(problemId, s, teacherKey, r);
+      keys.add(key);
       Ledger.Entry done = ledger.get(key);
       if (done != null) {
         resumed[0]++;
@@ -185,7 +204,7 @@ public final class Generation {
                   }));
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-        .handle((ignored, error) -> assemble(problemId, parts, resumed[0]));
+        .handle((ignored, error) -> assemble(problemId, parts, keys, resumed[0]));
   }
 
   /** Counts one new request, or returns false when the max_requests budget is spent. */
@@ -198,27 +217,35 @@ public final class Generation {
     }
   }
 
+  /** One request's samples: its choices, or one failed sample per sample it was to carry. */
   private Result assemble(
-      String problemId, List<CompletableFuture<ChatResponse>> parts, int resumed) {
-    List<Choice> generations = new ArrayList<>();
-    List<Usage> usage = new ArrayList<>();
+      String problemId, List<CompletableFuture<ChatResponse>> parts, List<String> keys, int resumed) {
+    List<Sample> samples = new ArrayList<>();
+    int perRequest = settings.nPerRequest() ? settings.numGenerations() : 1;
     String model = settings.model();
-    for (CompletableFuture<ChatResponse> part : parts) {
+    for (int r = 0; r < parts.size(); r++) {
       ChatResponse response;
       try {
-        response = part.join();
+        response = parts.get(r).join();
       } catch (CompletionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        return new Result(
-            problemId, List.of(), List.of(), model, resumed, String.valueOf(cause.getMessage()));
+        for (int k = 0; k < perRequest; k++) {
+          samples.add(new Sample(samples.size(), null, Usage.NONE, keys.get(r), String.valueOf(cause.getMessage())));
+        }
+        continue;
       }
-      for (Choice c : response.choices()) {
-        generations.add(
-            new Choice(generations.size(), c.content(), c.reasoning(), c.finishReason()));
+      List<Choice> choices = response.choices();
+      Usage u = response.usage() == null ? Usage.NONE : response.usage();
+      int n = Math.max(1, choices.size());
+      for (int k = 0; k < choices.size(); k++) {
+        Choice c = choices.get(k);
+        long completion = u.completionTokens() / n + (k == 0 ? u.completionTokens() % n : 0);
+        Usage share = n == 1 ? u : new Usage(u.promptTokens(), completion, u.promptTokens() + completion);
+        int index = samples.size();
+        samples.add(new Sample(index, new Choice(index, c.content(), c.reasoning(), c.finishReason()), share, keys.get(r), null));
       }
-      usage.add(response.usage());
       if (!response.model().isEmpty()) model = response.model();
     }
-    return new Result(problemId, generations, usage, model, resumed, null);
+    return new Result(problemId, samples, model, resumed);
   }
 }

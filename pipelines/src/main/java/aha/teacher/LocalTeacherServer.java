@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * / 4), {@code GET /v1/models} and {@code GET /health}. Binds to 127.0.0.1 by default; port 0 picks
  * a free port ({@link #port()} reports it). Any model name is accepted and echoed.
  *
+ * <p>Like vLLM ({@code max-num-seqs}) or SGLang ({@code max-running-requests}) it can bound the
+ * requests it works on at once ({@code maxRunning}); the rest wait in its queue. A fixed-latency
+ * server with {@code maxRunning} slots has a capacity of {@code maxRunning / latency} completions
+ * per second, which is what the client benchmark measures against.
+ *
  * <p>For tests it can inject faults ({@link Faults}), decided per request body and attempt from a
  * seed, so a run is reproducible whatever the client's concurrency. It also counts what it served
  * ({@link #maxInFlight()}, {@link #bodiesServedMoreThanOnce()}) so tests can check the client's
@@ -73,23 +78,37 @@ public final class LocalTeacherServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ChatBackend teacher;
   private final Faults faults;
+  private final java.util.concurrent.Semaphore slots; // null: no limit
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicLong completions = new AtomicLong();
+  private final AtomicLong busyNanos = new AtomicLong();
   private final Map<String, AtomicInteger> attemptsByBody = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> servedByBody = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> faultCounts = new ConcurrentHashMap<>();
 
   private LocalTeacherServer(
-      HttpServer server, ExecutorService executor, ChatBackend teacher, Faults faults) {
+      HttpServer server, ExecutorService executor, ChatBackend teacher, Faults faults, int maxRunning) {
     this.server = server;
     this.executor = executor;
     this.teacher = teacher;
     this.faults = faults;
+    this.slots = maxRunning > 0 ? new java.util.concurrent.Semaphore(maxRunning, true) : null;
   }
 
-  /** Starts a server; {@code port} 0 picks a free one. */
+  /** Starts a server without a limit on requests worked on at once; {@code port} 0 picks a free one. */
   public static LocalTeacherServer start(String host, int port, ChatBackend teacher, Faults faults)
+      throws IOException {
+    return start(host, port, teacher, faults, 0);
+  }
+
+  /**
+   * Starts a server; {@code port} 0 picks a free one.
+   *
+   * @param maxRunning requests worked on at once (the latency, the answer), 0 for no limit; later
+   *     ones wait in arrival order, as in vLLM's or SGLang's queue
+   */
+  public static LocalTeacherServer start(String host, int port, ChatBackend teacher, Faults faults, int maxRunning)
       throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 1024);
     ExecutorService executor =
@@ -100,7 +119,7 @@ public final class LocalTeacherServer implements AutoCloseable {
               return t;
             });
     http.setExecutor(executor);
-    LocalTeacherServer s = new LocalTeacherServer(http, executor, teacher, faults);
+    LocalTeacherServer s = new LocalTeacherServer(http, executor, teacher, faults, maxRunning);
     http.createContext("/v1/chat/completions", s::chat);
     http.createContext("/v1/models", s::models);
     http.createContext("/health", s::health);
@@ -127,6 +146,16 @@ public final class LocalTeacherServer implements AutoCloseable {
   /** The most chat requests handled at the same moment since start. */
   public int maxInFlight() {
     return maxInFlight.get();
+  }
+
+  /**
+   * Nanoseconds that chat requests held the server, summed over requests: from taking a slot (from
+   * arrival when there is no limit) to the last byte of the answer. Over a time window, {@code
+   * busy / (slots * window)} is how busy the client kept the server, whatever the machine's load
+   * does to the latency the server promised.
+   */
+  public long busyNanos() {
+    return busyNanos.get();
   }
 
   /** Chat responses sent in full (200, every choice). */
@@ -171,6 +200,8 @@ public final class LocalTeacherServer implements AutoCloseable {
 
   private void chat(HttpExchange ex) throws IOException {
     boolean dropped = false;
+    boolean slot = false;
+    long busySince = 0;
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     counted.add(ex);
@@ -191,6 +222,11 @@ public final class LocalTeacherServer implements AutoCloseable {
         sendError(ex, 400, "invalid_request_error", "bad request body: " + e.getMessage());
         return;
       }
+      if (slots != null) {
+        slots.acquire(); // queued until one of the running requests finishes
+        slot = true;
+      }
+      busySince = System.nanoTime();
       if (faults.latencyMillis() > 0) Thread.sleep(faults.latencyMillis());
       int attempt =
           attemptsByBody.computeIfAbsent(bodyKey, k -> new AtomicInteger()).incrementAndGet();
@@ -230,6 +266,8 @@ public final class LocalTeacherServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } finally {
+      if (busySince != 0) busyNanos.addAndGet(System.nanoTime() - busySince);
+      if (slot) slots.release();
       leaveInFlight(ex);
       // closing a dropped exchange would end the chunked body cleanly; a drop must not
       if (!dropped) ex.close();

@@ -38,7 +38,7 @@ class CliTest {
     try (var s = Files.list(recipes)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertThat(files).extracting(p -> p.getFileName().toString()).contains("countdown-tiny.yaml", "r1-distill-math.yaml");
+    assertThat(files).extracting(p -> p.getFileName().toString()).contains("countdown-tiny.yaml", "r1-distill-math.yaml", "qwen-math-sft-grpo.yaml", "r1-zero-countdown.yaml");
     for (Path f : files) {
       Outcome o = cli("validate", f.toString());
       assertThat(o.code()).as(f + ": " + o.err()).isZero();
@@ -75,6 +75,6 @@ class CliTest {
     assertThat(inspect.code()).isZero();
     assertThat(inspect.out())
         .contains("== manifest", "\"config_hash\"", "== eval: 4 rows in 1 file(s)", "countdown: struct<nums: list<int>, target: int> (nullable)")
-        .contains("\"problem\": \"Solve for x:");
+        .contains("problem: \"Solve for x:");
   }
 }

@@ -30,6 +30,8 @@ class AvroRowCoderTest {
     var kv = KvCoder.of(completions, StringUtf8Coder.of());
     CoderProperties.coderDecodeEncodeEqual(kv, KV.of(COMPLETION, "after"));
     // survives being shipped to a worker
+    var rows = AvroRowCoder.of(ProblemGenerations.SCHEMA, ProblemGenerations::toAvro, ProblemGenerations::fromAvro);
+    CoderProperties.coderDecodeEncodeEqual(rows, ProblemGenerations.of(List.of(COMPLETION)));
     var shipped = SerializableUtils.clone(completions);
     assertThat(CoderUtils.decodeFromByteArray(shipped, CoderUtils.encodeToByteArray(completions, COMPLETION))).isEqualTo(COMPLETION);
   }

@@ -72,4 +72,55 @@ class DuckDbReadTest {
         .contains("\"column_name\":\"countdown\",\"column_type\":\"STRUCT(nums INTEGER[], \\\"target\\\" INTEGER)\"")
         .contains("\"column_name\":\"extra\",\"column_type\":\"MAP(VARCHAR, VARCHAR)\"");
   }
+
+  @Test
+  void duckDbReadsTheGenerateStagesListColumnsOneRowPerProblem(@TempDir Path tmp) throws Exception {
+    Path r = Runs.writeRecipe(tmp, """
+        name: duckgen
+        seed: 6
+        stages:
+          - type: prepare
+            source: {generator: countdown, count: 24, numbers: 3, max_number: 12, max_target: 60, style: short}
+          - type: generate
+            teacher: {kind: local, slip_rate: 0.0}
+            num_generations: 3
+            sampling: {temperature: 0.6}
+        """);
+    Runs.run(r, tmp.resolve("out"));
+    Path data = tmp.resolve("out/duckgen/02-generate/data");
+    assertThat(Files.isDirectory(TOOLS)).as("run 'make test-setup' to install DuckDB into .tools/duckdb").isTrue();
+    Files.createSymbolicLink(tmp.resolve("node_modules"), TOOLS.toAbsolutePath());
+    Path script = tmp.resolve("read.mjs");
+    Files.writeString(script, """
+        import { DuckDBInstance } from '@duckdb/node-api';
+        const dir = process.argv[2];
+        const con = await (await DuckDBInstance.create(':memory:')).connect();
+        const one = async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJson()[0];
+        const t = `read_parquet('${dir}/train-*.parquet')`;
+        const out = {
+          rows: await one(`SELECT count(*) AS n, count(DISTINCT problem_id) AS ids, sum(len(generations)) AS g,
+                           count(*) FILTER (WHERE len(usage) <> len(generations) OR len(finish_reasons) <> len(generations)) AS ragged
+                           FROM ${t}`),
+          tokens: await one(`SELECT sum(u.completion_tokens) AS c FROM (SELECT unnest(usage) AS u FROM ${t})`),
+          stops: await one(`SELECT count(*) AS n FROM (SELECT unnest(finish_reasons) AS f FROM ${t}) WHERE f = 'stop'`),
+          model: await one(`SELECT min(model) AS m FROM ${t}`)
+        };
+        console.log(JSON.stringify(out));
+        """);
+    Process p = new ProcessBuilder("node", script.toString(), data.toString()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.exitValue()).as(output).isZero();
+    JsonNode j = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
+
+    var ours = ParquetFiles.readAll(ParquetFiles.split(data, "train"), ProblemGenerations::fromAvro);
+    assertThat(j.at("/rows/n").asLong()).isEqualTo(ours.size()).isEqualTo(24);
+    assertThat(j.at("/rows/ids").asLong()).isEqualTo(24);
+    assertThat(j.at("/rows/g").asLong()).isEqualTo(24 * 3);
+    assertThat(j.at("/rows/ragged").asLong()).isZero();
+    assertThat(j.at("/tokens/c").asLong()).isPositive()
+        .isEqualTo(ours.stream().flatMap(g -> g.samples().stream()).mapToLong(ProblemGenerations.Sample::completionTokens).sum());
+    assertThat(j.at("/stops/n").asLong()).isEqualTo(24 * 3);
+    assertThat(j.at("/model/m").asText()).isEqualTo(aha.teacher.LocalTeacher.MODEL);
+  }
 }

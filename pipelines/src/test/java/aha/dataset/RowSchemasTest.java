@@ -35,6 +35,39 @@ class RowSchemasTest {
   }
 
   @Test
+  void generateRowsHoldOneProblemWithListColumnsAndSurviveAParquetRoundTrip(@TempDir Path dir) throws Exception {
+    List<Completion.Message> sent = List.of(new Completion.Message("user", COUNTDOWN.problem()));
+    ProblemGenerations row = new ProblemGenerations(COUNTDOWN, "deepseek-reasoner", sent, List.of(
+        new ProblemGenerations.Sample(0, "<answer>3*(9+1)</answer>", "9+1=10.", "stop", 12, 20, "k0", null),
+        new ProblemGenerations.Sample(1, "", "", "", 0, 0, "k1", "HTTP 429 after 10 attempts")));
+    Path f = dir.resolve("train-00000-of-00001.parquet");
+    ParquetFiles.write(f, ProblemGenerations.SCHEMA, List.of(row.toAvro()));
+    assertThat(ParquetFiles.readAll(List.of(f), ProblemGenerations::fromAvro)).containsExactly(row);
+    // the columns a user of OpenR1-Math-220k looks for, as lists of one entry per sample
+    var raw = ParquetFiles.readAll(List.of(f), r -> r).get(0);
+    assertThat((List<?>) raw.get("generations")).extracting(Object::toString).containsExactly("<answer>3*(9+1)</answer>", "");
+    assertThat((List<?>) raw.get("finish_reasons")).extracting(Object::toString).containsExactly("stop", "");
+    assertThat((List<?>) raw.get("failures")).extracting(Object::toString).containsExactly("", "HTTP 429 after 10 attempts");
+    assertThat(raw.get("model").toString()).isEqualTo("deepseek-reasoner");
+    // exploded for the filter: one completion per sample, the failed one marked
+    List<Completion> cs = row.completions();
+    assertThat(cs).extracting(Completion::sampleIndex).containsExactly(0, 1);
+    assertThat(cs.get(0).failed()).isFalse();
+    assertThat(cs.get(0).assistantText()).isEqualTo("<think>\n9+1=10.\n</think>\n<answer>3*(9+1)</answer>");
+    assertThat(cs.get(1).failure()).isEqualTo("HTTP 429 after 10 attempts");
+    assertThat(ProblemGenerations.of(cs)).isEqualTo(row);
+  }
+
+  @Test
+  void listColumnsOfDifferentLengthsAreRejected() {
+    var r = new ProblemGenerations(MATH, "m", List.of(), List.of(
+        new ProblemGenerations.Sample(0, "4", "", "stop", 1, 1, "k", null))).toAvro();
+    r.put("failures", List.of("", ""));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProblemGenerations.fromAvro(r))
+        .hasMessageContaining("m-1 has 2 failures but 1 generations");
+  }
+
+  @Test
   void writeLeavesNoTemporaryFileBehind(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("eval-00000-of-00001.parquet");
     ParquetFiles.write(f, Problem.SCHEMA, List.of(MATH.toAvro()));

@@ -95,6 +95,25 @@ class EvalMathTest {
   }
 
   @Test
+  void eosRatesCountCompletionsThatEndedBeforeMaxTokens() {
+    SampleRow cut = new SampleRow("m", "s", "p1", 1, false, "text", null, false, 192, false, "length");
+    SampleRow greedyCut = new SampleRow("m", "s", "p2", 0, true, "text", null, false, 192, false, "length");
+    SetScores s =
+        SetScores.of(
+            List.of(
+                List.of(row("p1", 0, "A", true, 10, false), cut),
+                List.of(row("p2", 0, "B", false, 10, false), row("p2", 1, "B", false, 10, false))),
+            List.of(row("p1", 0, "A", true, 5, false), greedyCut, row("p3", 0, "C", true, 5, false),
+                row("p4", 0, "D", true, 5, false)),
+            2);
+    assertThat(s.eosRate()).isEqualTo(0.75); // 3 of 4 samples stopped themselves
+    assertThat(s.greedyEosRate()).isEqualTo(0.75);
+    assertThat(s.toJson()).containsEntry("eos_rate", 0.75).containsEntry("greedy_eos_rate", 0.75);
+    assertThat(SetScores.of(List.of(List.of(row("p1", 0, "A", true, 1, false))), List.of(), 1).greedyEosRate())
+        .isNull();
+  }
+
+  @Test
   void reflectionMarkersAreWholeWords() {
     assertThat(Reflection.reflects("3+4=7. Wait, that uses 4 twice.")).isTrue();
     assertThat(Reflection.reflects("Let me re-check: 7*8=56")).isTrue();

@@ -90,6 +90,19 @@ class FilterSpecTest {
     assertThat(g.nearThreshold()).isEqualTo(0.85);
   }
 
+  @Test
+  void theStudentsTokenizerReplacesTheTokenCounter() {
+    FilterSpec f = parse("""
+          - type: filter
+            verifier: countdown
+            max_tokens: 4096
+            tokenizer: {hub: Qwen/Qwen2.5-0.5B-Instruct}
+        """);
+    assertThat(f.tokenizer()).isEqualTo(new FilterSpec.TokenizerSpec(null, "Qwen/Qwen2.5-0.5B-Instruct", "main"));
+    assertThat(f.tokenCounter()).isNull();
+    assertThat(parse("  - type: filter\n    verifier: math\n    tokenizer: {path: ckpt}\n").tokenizer().path()).isEqualTo("ckpt");
+  }
+
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("- type: filter\n", List.of("stages[2].verifier", "is required")),
@@ -104,7 +117,13 @@ class FilterSpecTest {
         Arguments.of("- type: filter\n  verifier: math\n  decontaminate: {against: []}\n", List.of("stages[2].decontaminate.against", "at least one")),
         Arguments.of("- type: filter\n  verifier: math\n  decontaminate: {against: [prepare.test]}\n", List.of("split 'test' of stage 'prepare'")),
         Arguments.of("- type: filter\n  verifier: math\n  from: generat\n", List.of("'generat'", "did you mean 'generate'")),
-        Arguments.of("- type: filter\n  verifier: math\n  max_token: 10\n", List.of("stages[2].max_token", "did you mean 'max_tokens'")));
+        Arguments.of("- type: filter\n  verifier: math\n  max_token: 10\n", List.of("stages[2].max_token", "did you mean 'max_tokens'")),
+        Arguments.of("- type: filter\n  verifier: math\n  tokenizer: {path: a, hub: b/c}\n", List.of("stages[2].tokenizer", "exactly one of path or hub")),
+        Arguments.of("- type: filter\n  verifier: math\n  tokenizer: {}\n", List.of("stages[2].tokenizer", "exactly one of path or hub")),
+        Arguments.of("- type: filter\n  verifier: math\n  tokenizer: {path: a, revision: v1}\n", List.of("stages[2].tokenizer.revision", "only to hub")),
+        Arguments.of("- type: filter\n  verifier: math\n  tokenizer: {hub: qwen}\n", List.of("stages[2].tokenizer.hub", "repository id")),
+        Arguments.of("- type: filter\n  verifier: math\n  token_counter: chars\n  tokenizer: {path: a}\n", List.of("stages[2].token_counter", "cannot be set with tokenizer")),
+        Arguments.of("- type: filter\n  verifier: math\n  tokenizer: {pth: a}\n", List.of("stages[2].tokenizer.pth", "did you mean 'path'")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -7,6 +7,7 @@ import aha.BadInputException;
 import aha.dataset.Completion;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
 import aha.dataset.SftExample;
 import aha.stage.Runner;
 import aha.stage.StageContext;
@@ -82,8 +83,8 @@ class FilterStageTest {
   @BeforeAll
   static void fakeFinishedStages() throws Exception {
     generate = tmp.resolve("02-generate");
-    ParquetFiles.write(generate.resolve("data/train-00000-of-00001.parquet"), Completion.SCHEMA,
-        input().stream().map(Completion::toAvro).toList());
+    ParquetFiles.write(generate.resolve("data/train-00000-of-00001.parquet"), ProblemGenerations.SCHEMA,
+        Rows.perProblem(input()).stream().map(ProblemGenerations::toAvro).toList());
     Files.writeString(generate.resolve("_MANIFEST.json"), "{\"stage\": \"generate\"}");
     prepare = tmp.resolve("01-prepare");
     List<GenericRecord> eval = List.of(Rows.math("e1", EVAL_TEXT, "9").toAvro(), Rows.math("e2", "What is 2+2?", "4").toAvro());
@@ -210,7 +211,7 @@ class FilterStageTest {
     var recipe = aha.recipe.RecipeLoader.load(recipeFile);
     var options = new StageRunner.Options(Runner.DIRECT, null, false, null, tmp.resolve("runs"), false);
     assertThatThrownBy(() -> new StageRunner(options, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).run(recipe, recipeFile))
-        .isInstanceOf(aha.BadInputException.class).hasMessageContaining("holds no completions (columns: [id, problem, answer");
+        .isInstanceOf(aha.BadInputException.class).hasMessageContaining("holds no generations (columns: [id, problem, answer");
     try (var names = Files.list(tmp.resolve("runs/r"))) {
       assertThat(names.map(f -> f.getFileName().toString()).sorted()).containsExactly("01-generate");
     }

@@ -46,6 +46,21 @@ class ProblemGroupTest {
   }
 
   @Test
+  void aFailedSampleIsRejectedWithItsReasonAndLeftOutOfThePassRate() {
+    List<Completion> withFailure = new ArrayList<>(rows());
+    withFailure.add(new Completion(CD, 6, "t", withFailure.get(0).messages(), "", "", "", 0, 0, "k6",
+        "HTTP 500 after 10 attempts"));
+    ProblemGroup.Outcome o = group(KeepPolicy.ALL, null, null).decide(withFailure, EXACT, null);
+    assertThat(samples(o.kept())).containsExactly(0, 2, 4);
+    assertThat(o.rejected()).filteredOn(r -> r.completion().sampleIndex() == 6).singleElement()
+        .satisfies(r -> {
+          assertThat(r.reason()).isEqualTo(Reason.FAILED);
+          assertThat(r.detail()).isEqualTo("HTTP 500 after 10 attempts");
+        });
+    assertThat(o.passRate()).isEqualTo(0.8); // as without the failed sample
+  }
+
+  @Test
   void keepPoliciesAndTheCap() {
     assertThat(samples(group(KeepPolicy.FIRST, null, null).decide(rows(), EXACT, null).kept())).containsExactly(0);
     assertThat(samples(group(KeepPolicy.SHORTEST, null, null).decide(rows(), EXACT, null).kept())).containsExactly(2);

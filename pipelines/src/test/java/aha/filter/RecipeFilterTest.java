@@ -39,6 +39,13 @@ class RecipeFilterTest {
     Path stage = tmp.resolve("out/rf/03-filter");
     var m = Manifest.read(stage);
     assertThat(m.path("counters").path("filter.rejected_incorrect").asLong()).isPositive();
+    // generate writes one row per problem with four generations; the filter checks each of them
+    long problems = Manifest.read(tmp.resolve("out/rf/02-generate")).path("splits").path("train").path("rows").asLong();
+    assertThat(problems).isEqualTo(Manifest.read(tmp.resolve("out/rf/01-prepare")).path("splits").path("train").path("rows").asLong());
+    assertThat(m.path("counters").path("filter.input").asLong()).isEqualTo(problems * 4);
+    assertThat(m.path("counters").path("filter.problems").asLong()).isEqualTo(problems);
+    assertThat(m.path("splits").path("train").path("rows").asLong() + m.path("splits").path("rejected").path("rows").asLong())
+        .isEqualTo(problems * 4);
     List<SftExample> kept = ParquetFiles.readAll(ParquetFiles.split(stage.resolve("data"), "train"), SftExample::fromAvro);
     assertThat(kept).isNotEmpty();
     Pattern nums = Pattern.compile("Use (\\d+) (\\d+) (\\d+) to make (\\d+)\\.");

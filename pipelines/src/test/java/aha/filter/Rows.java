@@ -2,6 +2,8 @@ package aha.filter;
 
 import aha.dataset.Completion;
 import aha.dataset.Problem;
+import aha.dataset.ProblemGenerations;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +30,13 @@ final class Rows {
   static Completion completion(Problem p, int sample, String reasoning, String content, String finish) {
     List<Completion.Message> messages = List.of(new Completion.Message("system", SYSTEM), new Completion.Message("user", p.problem()));
     return new Completion(p, sample, "test-teacher", messages, reasoning, content, finish, 20, 40, p.id() + "#" + sample);
+  }
+
+  /** The generate stage's rows for these completions: one per problem, in first-seen order. */
+  static List<ProblemGenerations> perProblem(List<Completion> completions) {
+    Map<String, List<Completion>> byId = new LinkedHashMap<>();
+    for (Completion c : completions) byId.computeIfAbsent(c.problem().id(), k -> new java.util.ArrayList<>()).add(c);
+    return byId.values().stream().map(ProblemGenerations::of).toList();
   }
 
   /** A plausible English trace of {@code words} distinct-ish words. */

@@ -3,6 +3,7 @@ package aha.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import aha.dataset.Completion;
+import aha.dataset.ProblemGenerations;
 import aha.dataset.ParquetFiles;
 import aha.teacher.Ledger;
 import aha.teacher.LocalTeacher;
@@ -79,7 +80,8 @@ class GenerateKillResumeTest {
   }
 
   static List<Completion> rows(Path stage) {
-    return ParquetFiles.readAll(ParquetFiles.split(stage.resolve("data"), "train"), Completion::fromAvro);
+    return ParquetFiles.readAll(ParquetFiles.split(stage.resolve("data"), "train"), ProblemGenerations::fromAvro).stream()
+        .flatMap(r -> r.completions().stream()).toList();
   }
 
   static long ledgerLines(Path dir) throws Exception {

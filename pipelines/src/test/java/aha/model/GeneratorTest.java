@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +132,31 @@ class GeneratorTest {
         assertThat(c.tokenIds()).containsExactly(f);
       } else {
         assertThat(c.tokenIds()).containsExactly(Arrays.copyOf(f, n + 1));
+      }
+    }
+  }
+
+  @Test
+  void rowsThatFinishEarlyLeaveTheBatchWithoutChangingTheOthers() {
+    List<long[]> prompts = new ArrayList<>();
+    for (int r = 0; r < 8; r++) prompts.add(new long[] {3 + r, 11 + 2 * r, 5 + (r * 7) % 13, 20 + r});
+    List<Completion> free = new Generator(lm, null, Set.of()).generate(prompts, SamplingParams.greedy(16));
+    // the EOS is the token that appears most often early, so several rows stop at different steps
+    // and the batch is compacted (at least a quarter finished) while others run on
+    Map<Long, Integer> early = new HashMap<>();
+    for (Completion c : free) for (int i = 1; i < 6; i++) early.merge(c.tokenIds()[i], 1, Integer::sum);
+    long eos = early.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+    Generator g = new Generator(lm, null, Set.of((int) eos));
+    List<Completion> batch = g.generate(prompts, SamplingParams.greedy(16));
+    long stoppedEarly = batch.stream().filter(c -> c.tokenIds().length < 12).count();
+    assertThat(stoppedEarly).isGreaterThanOrEqualTo(2);
+    assertThat(batch).anyMatch(c -> c.tokenIds().length > 12);
+    for (int r = 0; r < prompts.size(); r++) {
+      Completion alone = g.generate(List.of(prompts.get(r)), SamplingParams.greedy(16)).get(0);
+      assertThat(batch.get(r).tokenIds()).containsExactly(alone.tokenIds());
+      assertThat(batch.get(r).finishReason()).isEqualTo(alone.finishReason());
+      for (int i = 0; i < alone.logprobs().length; i++) {
+        assertThat(batch.get(r).logprobs()[i]).isCloseTo(alone.logprobs()[i], within(1e-4f));
       }
     }
   }

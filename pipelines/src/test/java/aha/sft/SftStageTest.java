@@ -106,6 +106,21 @@ class SftStageTest {
         assertThat(ids[ids.length - 1]).isEqualTo(c.tokenizer().tokenId("<|im_end|>").longValue());
       }
     }
+    // init/ is the untrained start (eval's base model): same tokenizer, different weights, and it
+    // cannot answer what the trained checkpoint answers
+    try (NDManager nd = NDManager.newBaseManager();
+        Checkpoint init = Checkpoint.load(stage.resolve("init"), nd);
+        Checkpoint trained = Checkpoint.load(stage.resolve("checkpoint"), nd)) {
+      assertThat(init.tokenizer().tokenId("<|im_end|>")).isEqualTo(trained.tokenizer().tokenId("<|im_end|>"));
+      String name = "model.embed_tokens.weight";
+      assertThat(init.model().parameters().get(name).toFloatArray())
+          .isNotEqualTo(trained.model().parameters().get(name).toFloatArray());
+      Generator g = new Generator(init.model(), init.tokenizer(), init.eosTokenIds());
+      String[] p = SftFixtures.PAIRS.get(0);
+      String prompt = init.chatTemplate().render(SftFixtures.conversation(p).subList(0, 2), true);
+      assertThat(g.generateText(List.of(prompt), SamplingParams.greedy(80)).get(0).text())
+          .isNotEqualTo(SftFixtures.conversation(p).get(2).content());
+    }
   }
 
   @Test

@@ -37,6 +37,44 @@ class SparkRunnerTest {
     assertThat(s.get("config_hash")).isEqualTo(d.get("config_hash"));
   }
 
+  @Test
+  void generateAndFilterOnSparkGiveTheSameRowsAsOnTheDirectRunner(@TempDir Path tmp) throws Exception {
+    Path r = Runs.writeRecipe(tmp, """
+        name: gf
+        seed: 5
+        stages:
+          - type: prepare
+            source: {generator: countdown, count: 60, numbers: 3, max_number: 12, max_target: 60, style: short}
+            eval_holdout: 6
+          - type: generate
+            teacher: {kind: local, slip_rate: 0.3}
+            num_generations: 3
+            sampling: {temperature: 0.8}
+          - type: filter
+            verifier: countdown
+            pass_rate: {min: 0.1, max: 0.9}
+            decontaminate: {against: [prepare.eval]}
+        """);
+    Runs.run(r, tmp.resolve("direct"), Runner.DIRECT, false, null);
+    Runs.run(r, tmp.resolve("spark"), Runner.SPARK, false, null);
+    // the local teacher answers deterministically for a seed: one row per problem, equal on both runners
+    var generated = new HashSet<>(ParquetFiles.readAll(ParquetFiles.split(tmp.resolve("direct/gf/02-generate/data"), "train"),
+        aha.dataset.ProblemGenerations::fromAvro));
+    assertThat(new HashSet<>(ParquetFiles.readAll(ParquetFiles.split(tmp.resolve("spark/gf/02-generate/data"), "train"),
+        aha.dataset.ProblemGenerations::fromAvro))).isEqualTo(generated).hasSize(54);
+    for (String split : new String[] {"train", "rejected", "prompts"}) {
+      assertThat(records(tmp.resolve("spark/gf/03-filter/data"), split)).as(split)
+          .isEqualTo(records(tmp.resolve("direct/gf/03-filter/data"), split));
+    }
+    assertThat(records(tmp.resolve("direct/gf/03-filter/data"), "rejected")).isNotEmpty();
+    assertThat(Manifest.read(tmp.resolve("spark/gf/03-filter")).get("counters"))
+        .isEqualTo(Manifest.read(tmp.resolve("direct/gf/03-filter")).get("counters"));
+  }
+
+  static java.util.List<String> records(Path data, String split) {
+    return ParquetFiles.readAll(ParquetFiles.split(data, split), Object::toString).stream().sorted().toList();
+  }
+
   static Set<Problem> rows(Path root, String split) {
     return new HashSet<>(ParquetFiles.readAll(ParquetFiles.split(root.resolve("same/01-prepare/data"), split), Problem::fromAvro));
   }

@@ -106,7 +106,13 @@ class GenerationTest {
         assertThat(partial.values())
             .filteredOn(r -> !r.ok())
             .isNotEmpty()
-            .allMatch(r -> r.failure().contains("max_requests") && r.generations().isEmpty());
+            .allSatisfy(r -> {
+              // every sample is there: done ones with their completion, the rest with the reason
+              assertThat(r.samples()).extracting(Generation.Sample::index).containsExactly(0, 1, 2);
+              assertThat(r.samples()).filteredOn(sample -> !sample.ok()).isNotEmpty()
+                  .allMatch(sample -> sample.failure().contains("max_requests") && sample.choice() == null);
+              assertThat(r.generations()).hasSize((int) r.samples().stream().filter(Generation.Sample::ok).count());
+            });
         assertThat(first.newRequests()).isEqualTo(100);
       }
       String torn =
@@ -180,7 +186,11 @@ class GenerationTest {
                     .hasSize(3)
                     .extracting(Choice::index)
                     .containsExactly(0, 1, 2);
-                assertThat(r.usage()).hasSize(1);
+                // one request: one key, and the usage shares add up to what the server billed
+                assertThat(r.samples()).extracting(Generation.Sample::requestKey).containsOnly(r.samples().get(0).requestKey());
+                assertThat(r.samples()).allMatch(sample -> sample.usage().promptTokens() > 0);
+                long completion = r.samples().stream().mapToLong(sample -> sample.usage().completionTokens()).sum();
+                assertThat(completion).isEqualTo(ledger.get(r.samples().get(0).requestKey()).response().usage().completionTokens());
               });
       assertThat(server.completionsServed()).isEqualTo(12);
       // warm sampling takes different search paths for some Countdown problems
@@ -204,6 +214,7 @@ class GenerationTest {
               .join();
       assertThat(r.ok()).isFalse();
       assertThat(r.failure()).contains("HTTP 500").contains("after 2 attempts");
+      assertThat(r.samples()).hasSize(3).allMatch(sample -> !sample.ok() && sample.failure().contains("HTTP 500"));
       assertThat(ledger.size()).isZero();
     }
   }

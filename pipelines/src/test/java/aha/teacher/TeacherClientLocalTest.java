@@ -154,6 +154,28 @@ class TeacherClientLocalTest {
   }
 
   @Test
+  void aServerWithSlotsQueuesTheRestAndCountsItsBusyTime() throws Exception {
+    LocalTeacher teacher = new LocalTeacher(LocalTeacher.Options.defaults());
+    // 2 slots, 100 ms each, 8 requests sent at once: at least 4 waves, whatever the client does
+    try (LocalTeacherServer server =
+            LocalTeacherServer.start("127.0.0.1", 0, teacher, LocalTeacherServer.Faults.latency(100), 2);
+        TeacherClient client = clientFor(server, 8)) {
+      long start = System.nanoTime();
+      List<CompletableFuture<ChatResponse>> futures = new ArrayList<>();
+      for (int i = 0; i < 8; i++) futures.add(client.submit(problem(i).withStream(i % 2 == 0)));
+      for (CompletableFuture<ChatResponse> f : futures) assertThat(f.join().choices()).hasSize(1);
+      long wallMillis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(wallMillis).isGreaterThanOrEqualTo(400);
+      // all 8 reached the server (queued there), but only 2 at a time held a slot: busy time is
+      // 8 x 100 ms and at most 2 x the wall time
+      assertThat(server.maxInFlight()).isGreaterThan(2);
+      long busyMillis = server.busyNanos() / 1_000_000;
+      assertThat(busyMillis).isGreaterThanOrEqualTo(800).isLessThanOrEqualTo(2 * wallMillis);
+      assertThat(server.completionsServed()).isEqualTo(8);
+    }
+  }
+
+  @Test
   void everyProblemCompletesUnderTwentyPercentInjectedFaults() throws Exception {
     LocalTeacher teacher = new LocalTeacher(LocalTeacher.Options.defaults());
     LocalTeacherServer.Faults faults =

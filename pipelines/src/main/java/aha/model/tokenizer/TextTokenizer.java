@@ -67,6 +67,15 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /**
+   * A tokenizer from the text of a {@code tokenizer.json} alone (no tokenizer_config.json: no
+   * BOS/EOS/PAD, no chat template), for code that only encodes, such as counting tokens on a
+   * worker that got the file's text shipped with its task.
+   */
+  public static TextTokenizer fromJson(String tokenizerJson) {
+    return new TextTokenizer(tokenizerJson, JSON.createObjectNode());
+  }
+
+  /**
    * A character-level tokenizer for tiny recipes (see {@link CharTokenizerJson}): ChatML control
    * tokens are special, EOS is {@code <|im_end|>} and PAD {@code <|endoftext|>}, and {@code
    * chatTemplate} (Jinja source, may be null) goes into its tokenizer_config.json.
