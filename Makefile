@@ -29,6 +29,7 @@ help:
 	@echo "make shaded              pipelines/target/aha-shaded.jar, the one jar a Spark cluster's driver runs (~400 MB)"
 	@echo "make spark-cluster       start a standalone Spark master + worker on 127.0.0.1 (stop: make spark-cluster-stop)"
 	@echo "make spark-submit RECIPE=f MASTER=spark://host:port   run the recipe's data stages on a cluster (docs/cluster.md)"
+	@echo "make bench-scaling WORKLOAD=filter SIZES=100000,1000000   time a data stage on Direct, Spark local[2] and a local cluster"
 
 build:
 	$(MVN) -q -DskipTests package
@@ -106,6 +107,7 @@ spark-submit:
 	scripts/spark-submit.sh $(RECIPE) --master $(MASTER) $(ARGS)
 
 # Times a data stage on Direct, Spark local[2] and a standalone cluster it starts on free ports.
+# Workloads: filter (synthetic generations), prepare-countdown, prepare-arithmetic; ARGS="--runners direct,local".
 WORKLOAD ?= prepare-countdown
 SIZES ?= 100000,1000000
 bench-scaling: build

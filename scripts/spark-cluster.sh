@@ -106,11 +106,14 @@ start() {
   echo "spark-cluster: master spark://127.0.0.1:$port (web UI http://127.0.0.1:$webui), 1 worker with $cores cores and $memory; run folder $run_dir"
 }
 
-# polls the master's JSON until it matches; 60 s, or until the daemon has died
+# polls the master's JSON until it matches; 60 s, or until the daemon has died. Alive is `kill -0`
+# here, not live_pid: right after the fork the child may not have exec'd java yet (a loaded machine),
+# and its command line is still this script's.
 wait_for() {
-  local name="$1" pattern="$2"
+  local name="$1" pattern="$2" pid
+  pid="$(cat "$run_dir/$name.pid")"
   for _ in $(seq 1 240); do
-    live_pid "$name" >/dev/null || return 1
+    kill -0 "$pid" 2>/dev/null || return 1
     local json
     json="$(master_json "$webui" 2>/dev/null)" && grep -Eq "$pattern" <<<"$json" && return 0
     sleep 0.25

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs a recipe's data stages on a Spark cluster, in client mode: the driver is this machine's JVM
-# (aha's CLI from the shaded jar), the executors are the cluster's. Beam ships the jar to the
-# executors itself. Outputs go to the recipe's output_dir, which every executor must be able to
-# write at the same path (see docs/cluster.md).
+# Runs a recipe's data stages (prepare, generate, filter) on a Spark cluster, in client mode: the
+# driver is this machine's JVM (aha's CLI from the shaded jar), the executors are the cluster's.
+# Beam ships the jar to the executors itself. Outputs go to the recipe's output_dir, which every
+# executor must be able to write at the same path (see docs/cluster.md). The training stages are
+# not run here: `scripts/aha run RECIPE` afterwards skips the finished data stages and trains.
 #
 #   scripts/spark-submit.sh RECIPE --master URL [--stage NAME] [--force] [--driver-host ADDR]
 #                           [--driver-memory 2g] [--conf KEY=VALUE]... [other `aha run` options]
 #
-#   scripts/spark-submit.sh recipes/countdown-tiny.yaml --master spark://127.0.0.1:7077 --stage prepare
+#   scripts/spark-submit.sh recipes/countdown-tiny.yaml --master spark://127.0.0.1:7077
 #
 # Builds pipelines/target/aha-shaded.jar (`make shaded`) when it is missing or older than the sources.
 # AHA_CLASSPATH=cp runs the driver from that classpath instead (Beam then stages each entry); the
@@ -21,7 +22,7 @@ source "$root/scripts/lib/spark-jvm.sh"
 usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "spark-submit: $*" >&2; exit 2; }
 
-recipe="" master="" driver_mem=2g
+recipe="" master="" driver_mem=2g stage=""
 driver_host="${SPARK_LOCAL_IP:-127.0.0.1}"
 confs=() passthrough=()
 while [[ $# -gt 0 ]]; do
@@ -32,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --conf) [[ ${2:-} == *=* ]] || die "--conf needs KEY=VALUE, got '${2:-}'"; confs+=("-D$2"); shift 2 ;;
     --deploy-mode) [[ ${2:-} == client ]] || die "only --deploy-mode client is supported: the driver runs here (see docs/cluster.md)"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
-    --stage|--output-dir) passthrough+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --stage) stage="${2:?--stage needs a value}"; passthrough+=("$1" "$2"); shift 2 ;;
+    --output-dir) passthrough+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     -*) passthrough+=("$1"); shift ;;
     *) [[ -z $recipe ]] || die "one recipe only, got '$recipe' and '$1'"; recipe="$1"; shift ;;
   esac
@@ -56,6 +58,9 @@ fi
 # YARN's client reads core-site.xml / yarn-site.xml from the classpath, as Spark's own spark-submit does
 for d in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do [[ -n $d ]] && cp="$d:$cp"; done
 [[ -n ${AHA_EXTRA_CLASSPATH:-} ]] && cp="$cp:$AHA_EXTRA_CLASSPATH"
+
+# without --stage: every data stage, in recipe order
+[[ -z $stage ]] && passthrough+=(--data-stages)
 
 export OPT_OUT_TRACKING=true SPARK_LOCAL_IP="$driver_host"
 # spark.* system properties become SparkConf entries; the driver must be reachable by the executors.

@@ -35,6 +35,8 @@ public final class Benchmarks {
         "scripts/aha bench --only model", args -> aha.model.ModelBenchmark.main(new String[] {"16", "128", "30"})));
     ALL.put("filter", new Entry("Filter stage on synthetic Countdown generations (Direct and Spark local[2])",
         "scripts/aha bench --only filter", Benchmarks::filter));
+    ALL.put("scaling", new Entry("Filter stage scaling: Direct, Spark local[2] and a standalone cluster on this machine",
+        "scripts/aha bench --only scaling", Benchmarks::scaling));
     ALL.put("prepare", new Entry("Prepare stage (Beam, DirectRunner)", "scripts/aha bench --only prepare",
         PrepareBenchmark::main));
     ALL.put("eval", new Entry("Eval generation and scoring (tiny student, Countdown prompts)", "scripts/aha bench --only eval",
@@ -61,6 +63,19 @@ public final class Benchmarks {
     System.out.println();
     System.out.println("Four generations per problem, half of them correct; the built-in countdown verifier; "
         + "includes pipeline start-up. 1M generations is `java ... aha.filter.FilterBenchmark 1000000 spark`.");
+  }
+
+  /** Sizes from {@code AHA_BENCH_SCALING_SIZES} (e.g. {@code 100k}), else 100k and 1M generations. */
+  private static void scaling(String[] args) throws Exception {
+    String sizes = System.getenv().getOrDefault("AHA_BENCH_SCALING_SIZES", "100000,1000000");
+    aha.cluster.ScalingBenchmark.print(new String[] {"--workload", "filter", "--sizes", sizes}, System.out);
+    System.out.println();
+    System.out.println("Synthetic Countdown generations (four per problem, half correct; `FilterBenchmark.writeGenerations`) "
+        + "in 4 Parquet files; the built-in countdown verifier, near-duplicate detection, pass-rate prompts. The time is the "
+        + "stage alone, with the Spark context's start; on the cluster also the executor's start and jar fetch. "
+        + "The cluster is one worker with 2 cores on the same 2 cores as the driver, so it shows the cost of the cluster path, "
+        + "not a speed-up. Other sizes and runners: `make bench-scaling WORKLOAD=filter SIZES=100000,1000000 "
+        + "ARGS=\"--runners direct,local,cluster\"`.");
   }
 
   /** Adds {@code --shared DIR} when the reference data sets beside the checkout exist. */

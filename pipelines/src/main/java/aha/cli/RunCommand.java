@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  scripts/aha run recipes/countdown-tiny.yaml",
       "  scripts/aha run recipes/countdown-tiny.yaml --stage prepare --force",
-      "  scripts/aha run recipes/countdown-tiny.yaml --runner spark --spark-master 'local[2]'"
+      "  scripts/aha run recipes/countdown-tiny.yaml --runner spark --spark-master 'local[2]'",
+      "  scripts/aha run recipes/countdown-tiny.yaml --data-stages --runner spark --spark-master spark://127.0.0.1:7077"
     })
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RECIPE", description = "the recipe YAML file")
@@ -30,6 +31,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--stage", paramLabel = "NAME", description = "run only this stage; its inputs must be finished")
   String stage;
+
+  @Option(names = "--data-stages",
+      description = "run only the Beam data stages (prepare, generate, filter) in recipe order; what scripts/spark-submit.sh runs")
+  boolean dataStages;
+
+  /** Stage types whose work is a Beam pipeline, so that a Spark cluster does it. */
+  static final java.util.Set<String> DATA_STAGE_TYPES = java.util.Set.of("prepare", "generate", "filter");
 
   @Option(names = "--runner", paramLabel = "direct|spark", defaultValue = "direct",
       description = "where the data stages' Beam pipelines run (default: ${DEFAULT-VALUE})")
@@ -48,7 +56,17 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Recipe r = RecipeLoader.load(recipe);
     StageRunner.Options o = new StageRunner.Options(Runner.parse(runner), sparkMaster, force, stage, outputDir, false);
-    new StageRunner(o, System.out).run(r, recipe);
+    if (dataStages) {
+      if (stage != null) throw new aha.BadInputException("--data-stages and --stage " + stage + " exclude each other; give one");
+      var names = r.stages().stream().filter(s -> DATA_STAGE_TYPES.contains(s.type())).map(s -> s.stageName()).toList();
+      if (names.isEmpty()) throw new aha.BadInputException(recipe + " has no data stage (" + DATA_STAGE_TYPES + ") for --data-stages");
+      // one stage at a time, in recipe order: each finds the ones before it finished
+      for (String name : names) {
+        new StageRunner(new StageRunner.Options(o.runner(), sparkMaster, force, name, outputDir, false), System.out).run(r, recipe);
+      }
+    } else {
+      new StageRunner(o, System.out).run(r, recipe);
+    }
     java.nio.file.Path runDir = StageRunner.runDir(r, o);
     System.out.println("Outputs: " + runDir);
     java.nio.file.Path report = runDir.resolve("report/report.md");

@@ -35,25 +35,56 @@ public final class FilterBenchmark {
   /**
    * Writes {@code generations} synthetic generations under {@code dir} (rows of the generate stage:
    * one per problem, four generations each, the last problem with fewer when {@code generations}
-   * is not a multiple of four) and filters them.
+   * is not a multiple of four) and filters them (Spark: {@code local[2]}).
    */
   public static Result run(long generations, Runner runner, Path dir, Verifiers verifiers) throws Exception {
+    return run(generations, runner, null, dir, verifiers);
+  }
+
+  /**
+   * As above on a given Spark master ({@code local[2]}, {@code spark://host:port}); the input is
+   * written once and reused while its size matches. Every executor must see {@code dir} at the same path.
+   */
+  public static Result run(long generations, Runner runner, String master, Path dir, Verifiers verifiers) throws Exception {
     Path generate = dir.resolve("generate");
-    Path input = generate.resolve("data/train-00000-of-00001.parquet");
-    long problems = (generations + PER_PROBLEM - 1) / PER_PROBLEM;
-    if (!Files.exists(input) || ParquetFiles.rowCount(input) != problems) {
-      ParquetFiles.write(input, ProblemGenerations.SCHEMA, () -> records(generations));
-    }
-    Path out = dir.resolve("filter-" + runner);
+    writeGenerations(generate, generations);
+    Path out = dir.resolve("filter-" + runner + (master == null ? "" : "-" + master.replaceAll("[^A-Za-z0-9]", "_")));
     deleteTree(out);
     Files.createDirectories(out.resolve("data"));
-    StageRunner.Options options = new StageRunner.Options(runner, null, false, null, null, false);
+    StageRunner.Options options = new StageRunner.Options(runner, master, false, null, null, false);
     StageContext ctx = StageContext.standalone("filter-bench", out, 1, Map.of("generate", generate), options);
     FilterSpec spec = new FilterSpec(null, "generate", "countdown", true, true, null, 4096, "words", true, 0.5, 4, null, false,
         "all", null, new FilterSpec.PassRateSpec(0.1, 0.9), new FilterSpec.DedupeSpec(true, true, 0.9), null, 1);
     long start = System.nanoTime();
     new FilterStage(verifiers, null).run(spec, ctx);
-    return new Result(runner, generations, (System.nanoTime() - start) / 1e9, ctx.countersSoFar());
+    Result r = new Result(runner, generations, (System.nanoTime() - start) / 1e9, ctx.countersSoFar());
+    deleteTree(out);
+    return r;
+  }
+
+  /** Input shards, so that Spark reads the generations in parallel. */
+  static final int SHARDS = 4;
+
+  /**
+   * Fills {@code generateDir/data} with {@code generations} synthetic rows in the generate stage's
+   * layout ({@code train-0000k-of-00004.parquet}), unless it already holds that many. This is the one
+   * place that knows the generate stage's row shape: change it with that shape.
+   */
+  public static void writeGenerations(Path generateDir, long generations) throws java.io.IOException {
+    Path data = generateDir.resolve("data");
+    long problems = (generations + PER_PROBLEM - 1) / PER_PROBLEM; // one row per problem
+    List<Path> existing = Files.isDirectory(data) ? ParquetFiles.split(data, "train") : List.of();
+    if (existing.size() == SHARDS && existing.stream().mapToLong(ParquetFiles::rowCount).sum() == problems
+        && generations % PER_PROBLEM == 0) {
+      return;
+    }
+    deleteTree(generateDir);
+    for (int k = 0; k < SHARDS; k++) {
+      long from = problems * k / SHARDS;
+      long to = problems * (k + 1) / SHARDS;
+      Path file = data.resolve(String.format("train-%05d-of-%05d.parquet", k, SHARDS));
+      ParquetFiles.write(file, ProblemGenerations.SCHEMA, () -> records(from, to, generations));
+    }
   }
 
   private static void deleteTree(Path p) throws java.io.IOException {
@@ -78,13 +109,14 @@ public final class FilterBenchmark {
 
   static final int PER_PROBLEM = 4;
 
-  private static Iterator<GenericRecord> records(long generations) {
+  /** Generate-stage rows of problems {@code from} (inclusive) to {@code to}, of {@code generations} in all. */
+  private static Iterator<GenericRecord> records(long from, long to, long generations) {
     return new Iterator<>() {
-      long problem = 0;
+      long problem = from;
 
       @Override
       public boolean hasNext() {
-        return problem * PER_PROBLEM < generations;
+        return problem < to && problem * PER_PROBLEM < generations;
       }
 
       @Override

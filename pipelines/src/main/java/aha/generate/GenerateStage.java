@@ -63,6 +63,13 @@ public final class GenerateStage implements Stage<GenerateSpec> {
       throw new BadInputException(input + " has no " + spec.fromSplit() + " problems to generate for");
     }
     TeacherSpec t = spec.teacher();
+    // The local teacher runs in this JVM (the driver) on 127.0.0.1 for the whole stage and executors
+    // call it over HTTP, so they must all run on this host (docs/cluster.md).
+    if (t.local() && !ctx.workersOnThisHost()) {
+      throw new BadInputException("teacher kind: local listens on 127.0.0.1 of the driver, which executors on other hosts "
+          + "cannot reach; start it on a reachable address with 'scripts/aha teach serve --host ADDR --port 8000' and use "
+          + "teacher: {kind: openai, base_url: http://ADDR:8000/v1, model: aha-local-teacher}");
+    }
     LocalTeacherServer server = t.local()
         ? LocalTeacherServer.start("127.0.0.1", 0,
             new LocalTeacher(new LocalTeacher.Options(t.slipRate(), t.catchRate(), ctx.seed(), t.verbosity(), false)),

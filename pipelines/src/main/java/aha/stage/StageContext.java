@@ -83,6 +83,17 @@ public final class StageContext {
     return options.runner();
   }
 
+  /**
+   * Whether every worker of the chosen runner runs on this machine (Direct, Spark {@code local[N]},
+   * a standalone master on a loopback address), so a server this stage starts on 127.0.0.1 is
+   * reachable from all of them.
+   */
+  public boolean workersOnThisHost() {
+    String m = options.sparkMaster();
+    return options.runner() != Runner.SPARK || m == null || m.startsWith("local")
+        || m.matches("spark://(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\])(:\\d+)?/?");
+  }
+
   /** The finished folder of an earlier stage named by a reference ({@code prepare} or {@code prepare.eval}). */
   public Path input(String reference) {
     String stage = reference.contains(".") ? reference.substring(0, reference.indexOf('.')) : reference;

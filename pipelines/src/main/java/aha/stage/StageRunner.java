@@ -85,15 +85,19 @@ public final class StageRunner {
     Map<String, String> hashes = new LinkedHashMap<>();
     List<Result> results = new ArrayList<>();
     List<StageSpec> stages = recipe.stages();
+    stages:
     for (int i = 0; i < stages.size(); i++) {
       StageSpec spec = stages.get(i);
       Path dir = stageDir(runDir, i, spec);
       JsonNode config = RecipeLoader.json().valueToTree(spec);
+      boolean selected = options.onlyStage() == null || options.onlyStage().equals(spec.stageName());
       Map<String, Path> inputs = new TreeMap<>();
       List<Manifest.Input> inputList = new ArrayList<>();
       for (String ref : spec.inputs()) {
         String from = ref.contains(".") ? ref.substring(0, ref.indexOf('.')) : ref;
         if (!finished.containsKey(from)) {
+          // with --stage, a later stage whose inputs are not made yet is simply not looked at
+          if (!selected) continue stages;
           throw new BadInputException("stage " + spec.stageName() + " reads " + from + ", which is not finished; run "
               + "'scripts/aha run " + recipeFile + " --stage " + from + "' first");
         }
@@ -101,7 +105,6 @@ public final class StageRunner {
         inputList.add(new Manifest.Input(from, runDir.relativize(finished.get(from)).toString(), hashes.get(from)));
       }
       String hash = configHash(config, recipe.seed(), inputList);
-      boolean selected = options.onlyStage() == null || options.onlyStage().equals(spec.stageName());
       JsonNode existing = Manifest.read(dir);
       boolean matches = existing != null && hash.equals(existing.path("config_hash").asText());
       if (existing != null && !matches && !options.force() && selected) {
