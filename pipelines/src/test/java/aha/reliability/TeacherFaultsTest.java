@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,8 +102,14 @@ class TeacherFaultsTest {
       assertThat(o.code()).as(o.err()).isZero();
       Path stage = tmp.resolve("out/faults/02-generate");
       long problems = Manifest.read(tmp.resolve("out/faults/01-prepare")).path("splits").path("train").path("rows").asLong();
-      List<String> rows = ParquetFiles.readAll(ParquetFiles.split(stage.resolve("data"), "train"),
-          rec -> rec.get("problem_id") + "#" + rec.get("sample_index"));
+      // one row per problem, one list entry per sample
+      List<String> rows = new ArrayList<>();
+      for (GenericRecord rec : ParquetFiles.readAll(ParquetFiles.split(stage.resolve("data"), "train"), rec -> rec)) {
+        List<?> samples = (List<?>) rec.get("sample_indices");
+        List<?> generations = (List<?>) rec.get("generations");
+        assertThat(generations).hasSameSizeAs(samples).allSatisfy(g -> assertThat(g.toString()).contains("<answer>"));
+        for (Object i : samples) rows.add(rec.get("problem_id") + "#" + i);
+      }
       assertThat(rows).hasSize((int) problems * 2);
       assertThat(new HashSet<>(rows)).hasSameSizeAs(rows);
       JsonNode m = Manifest.read(stage);
@@ -133,7 +140,7 @@ class TeacherFaultsTest {
       // one error line (the others on stderr are the progress bar)
       assertThat(o.err().lines().filter(l -> l.startsWith("aha:")).count()).as(o.err()).isEqualTo(1);
       assertThat(o.err()).doesNotContain("Exception").doesNotContain("\tat ");
-      assertThat(o.err()).contains("4 problem(s) got no completions").contains("HTTP 500").contains("after 2 attempts");
+      assertThat(o.err()).contains("4 problem(s) got no completion").contains("HTTP 500").contains("after 2 attempts");
       Path run = tmp.resolve("out/faults");
       assertThat(run.resolve("02-generate")).doesNotExist();
       assertThat(run.resolve(".02-generate.tmp")).doesNotExist();
