@@ -25,8 +25,11 @@ import java.util.stream.Stream;
 public final class EndToEndBenchmark {
   private EndToEndBenchmark() {}
 
-  /** Every stage of the pipeline with small counts: well under a minute on 2 cores. */
-  static final String MICRO = """
+  /**
+   * Every stage of the pipeline with small counts: well under a minute on 2 cores (also the run
+   * that the kill-and-resume test interrupts).
+   */
+  public static final String MICRO = """
       name: micro
       seed: 5
       stages:

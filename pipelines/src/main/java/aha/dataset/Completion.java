@@ -86,14 +86,7 @@ public record Completion(
 
   /** Avro schema: the problem's columns flattened with a {@code problem_} prefix, then the completion's. */
   public static final Schema SCHEMA =
-      SchemaBuilder.record("Completion").namespace("aha").fields()
-          .requiredString("problem_id")
-          .requiredString("problem")
-          .requiredString("answer")
-          .requiredString("source")
-          .requiredString("task")
-          .name("countdown").type().optional().type(Problem.SCHEMA.getField("countdown").schema().getTypes().get(1))
-          .name("extra").type().map().values().stringType().noDefault()
+      ProblemColumns.schema("Completion")
           .requiredInt("sample_index")
           .requiredString("teacher")
           .name("messages").type().array().items(MESSAGE).noDefault()
@@ -108,18 +101,11 @@ public record Completion(
 
   /** This completion's columns. */
   public GenericRecord toAvro() {
-    GenericRecord p = problem.toAvro();
     GenericRecord r = new GenericData.Record(SCHEMA);
-    r.put("problem_id", problem.id());
-    for (String f : List.of("problem", "answer", "source", "task", "countdown", "extra")) r.put(f, p.get(f));
+    ProblemColumns.put(r, problem);
     r.put("sample_index", sampleIndex);
     r.put("teacher", teacher);
-    r.put("messages", messages.stream().map(m -> {
-      GenericRecord g = new GenericData.Record(MESSAGE);
-      g.put("role", m.role());
-      g.put("content", m.content());
-      return g;
-    }).toList());
+    r.put("messages", ProblemColumns.messagesToAvro(messages));
     r.put("reasoning", reasoning);
     r.put("content", content);
     r.put("finish_reason", finishReason);
@@ -131,14 +117,8 @@ public record Completion(
   }
 
   public static Completion fromAvro(GenericRecord r) {
-    GenericRecord p = new GenericData.Record(Problem.SCHEMA);
-    p.put("id", r.get("problem_id"));
-    for (String f : List.of("problem", "answer", "source", "task", "countdown", "extra")) p.put(f, r.get(f));
-    List<Message> messages = ((List<?>) r.get("messages")).stream()
-        .map(o -> (GenericRecord) o)
-        .map(g -> new Message(Problem.str(g, "role"), Problem.str(g, "content")))
-        .toList();
-    return new Completion(Problem.fromAvro(p), ((Number) r.get("sample_index")).intValue(), Problem.str(r, "teacher"),
+    List<Message> messages = ProblemColumns.messages(r);
+    return new Completion(ProblemColumns.problem(r), ((Number) r.get("sample_index")).intValue(), Problem.str(r, "teacher"),
         messages, Problem.str(r, "reasoning"), Problem.str(r, "content"), Problem.str(r, "finish_reason"),
         ((Number) r.get("prompt_tokens")).longValue(), ((Number) r.get("completion_tokens")).longValue(),
         Problem.str(r, "request_key"), r.getSchema().getField("failure") == null ? "" : Problem.str(r, "failure"));

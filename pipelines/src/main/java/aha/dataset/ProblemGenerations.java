@@ -96,14 +96,7 @@ public record ProblemGenerations(Problem problem, String model, List<Completion.
    * messages}, then one list per sample field, all of the same length.
    */
   public static final Schema SCHEMA =
-      SchemaBuilder.record("ProblemGenerations").namespace("aha").fields()
-          .requiredString("problem_id")
-          .requiredString("problem")
-          .requiredString("answer")
-          .requiredString("source")
-          .requiredString("task")
-          .name("countdown").type().optional().type(Problem.SCHEMA.getField("countdown").schema().getTypes().get(1))
-          .name("extra").type().map().values().stringType().noDefault()
+      ProblemColumns.schema("ProblemGenerations")
           .requiredString("model")
           .name("messages").type().array().items(Completion.MESSAGE).noDefault()
           .name("generations").type().array().items().stringType().noDefault()
@@ -119,17 +112,10 @@ public record ProblemGenerations(Problem problem, String model, List<Completion.
   public static final List<String> REQUIRED_COLUMNS = List.of("problem_id", "messages", "generations", "finish_reasons");
 
   public GenericRecord toAvro() {
-    GenericRecord p = problem.toAvro();
     GenericRecord r = new GenericData.Record(SCHEMA);
-    r.put("problem_id", problem.id());
-    for (String f : List.of("problem", "answer", "source", "task", "countdown", "extra")) r.put(f, p.get(f));
+    ProblemColumns.put(r, problem);
     r.put("model", model);
-    r.put("messages", messages.stream().map(m -> {
-      GenericRecord g = new GenericData.Record(Completion.MESSAGE);
-      g.put("role", m.role());
-      g.put("content", m.content());
-      return g;
-    }).toList());
+    r.put("messages", ProblemColumns.messagesToAvro(messages));
     r.put("generations", samples.stream().map(Sample::content).toList());
     r.put("reasoning", samples.stream().map(Sample::reasoning).toList());
     r.put("finish_reasons", samples.stream().map(Sample::finishReason).toList());
@@ -146,13 +132,7 @@ public record ProblemGenerations(Problem problem, String model, List<Completion.
   }
 
   public static ProblemGenerations fromAvro(GenericRecord r) {
-    GenericRecord p = new GenericData.Record(Problem.SCHEMA);
-    p.put("id", r.get("problem_id"));
-    for (String f : List.of("problem", "answer", "source", "task", "countdown", "extra")) p.put(f, r.get(f));
-    List<Completion.Message> messages = ((List<?>) r.get("messages")).stream()
-        .map(o -> (GenericRecord) o)
-        .map(g -> new Completion.Message(Problem.str(g, "role"), Problem.str(g, "content")))
-        .toList();
+    List<Completion.Message> messages = ProblemColumns.messages(r);
     List<?> generations = list(r, "generations");
     int n = generations.size();
     List<?> reasoning = list(r, "reasoning", n);
@@ -168,7 +148,7 @@ public record ProblemGenerations(Problem problem, String model, List<Completion.
           String.valueOf(reasoning.get(i)), String.valueOf(finish.get(i)), ((Number) u.get("prompt_tokens")).longValue(),
           ((Number) u.get("completion_tokens")).longValue(), String.valueOf(keys.get(i)), String.valueOf(failures.get(i))));
     }
-    return new ProblemGenerations(Problem.fromAvro(p), Problem.str(r, "model"), messages, samples);
+    return new ProblemGenerations(ProblemColumns.problem(r), Problem.str(r, "model"), messages, samples);
   }
 
   private static List<?> list(GenericRecord r, String field) {

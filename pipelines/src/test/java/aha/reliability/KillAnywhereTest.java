@@ -41,47 +41,9 @@ class KillAnywhereTest {
   static final Pattern SFT_RESUME = Pattern.compile("sft: resuming from .*step-(\\d+) \\(step (\\d+) of");
   static final Pattern GRPO_RESUME = Pattern.compile("grpo: resuming after step (\\d+) from");
 
-  static final String RECIPE = """
-      name: micro
-      seed: 5
-      stages:
-        - type: prepare
-          source: {generator: countdown, count: 120, numbers: 3, max_number: 12, max_target: 60, style: short}
-          eval_holdout: 8
-        - type: generate
-          teacher: {kind: local, slip_rate: 0.2}
-          num_generations: 2
-          sampling: {temperature: 0.6, max_tokens: 512}
-        - type: filter
-          verifier: countdown
-          require_format: true
-        - type: sft
-          model: {init: tiny, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 2, num_key_value_heads: 1, intermediate_size: 64}
-          learning_rate: 3.0e-3
-          per_device_train_batch_size: 8
-          max_steps: 120
-          max_length: 320
-          save_steps: 10
-        - type: grpo
-          from: sft
-          reward_funcs: [accuracy]
-          reward_weights: [1.0]
-          num_generations: 4
-          per_device_train_batch_size: 2
-          max_completion_length: 24
-          learning_rate: 1.0e-3
-          loss_type: dapo
-          scale_rewards: group
-          beta: 0.0
-          max_steps: 24
-          save_steps: 3
-        - type: eval
-          models: [sft, grpo]
-          sets: [prepare.eval]
-          n_samples: 4
-          max_new_tokens: 24
-        - type: report
-      """;
+  /** The micro recipe the end-to-end benchmark times: every stage, small counts. */
+  static final String RECIPE = aha.bench.EndToEndBenchmark.MICRO;
+
 
   /** What one kill hit: the stage whose temporary folder existed, and the newest snapshot then. */
   record Kill(int attempt, String stage, long afterMs, int sftSnapshot, int grpoSnapshot) {}
