@@ -33,14 +33,7 @@ class DuckDbReadTest {
         """);
     Runs.run(r, tmp.resolve("out"));
     Path data = tmp.resolve("out/duck/01-prepare/data");
-    assertThat(Files.isDirectory(TOOLS)).as("run 'make test-setup' to install DuckDB into .tools/duckdb").isTrue();
-    Files.createSymbolicLink(tmp.resolve("node_modules"), TOOLS.toAbsolutePath());
-    Path script = tmp.resolve("read.mjs");
-    Files.writeString(script, """
-        import { DuckDBInstance } from '@duckdb/node-api';
-        const dir = process.argv[2];
-        const con = await (await DuckDBInstance.create(':memory:')).connect();
-        const one = async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJson()[0];
+    JsonNode j = duckDb(tmp, data, """
         const out = {
           train: await one(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet('${dir}/train-*.parquet')`),
           eval: await one(`SELECT count(*) AS n FROM read_parquet('${dir}/eval-*.parquet')`),
@@ -50,13 +43,7 @@ class DuckDbReadTest {
           extra: await one(`SELECT count(*) AS n FROM read_parquet('${dir}/*.parquet') WHERE extra['solution'] IS NOT NULL`),
           types: (await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${dir}/train-*.parquet')`)).getRowObjectsJson()
         };
-        console.log(JSON.stringify(out));
         """);
-    Process p = new ProcessBuilder("node", script.toString(), data.toString()).redirectErrorStream(true).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(p.exitValue()).as(output).isZero();
-    JsonNode j = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
 
     var ours = ParquetFiles.readAll(ParquetFiles.split(data, "train"), Problem::fromAvro);
     ours.addAll(ParquetFiles.readAll(ParquetFiles.split(data, "eval"), Problem::fromAvro));
@@ -88,14 +75,7 @@ class DuckDbReadTest {
         """);
     Runs.run(r, tmp.resolve("out"));
     Path data = tmp.resolve("out/duckgen/02-generate/data");
-    assertThat(Files.isDirectory(TOOLS)).as("run 'make test-setup' to install DuckDB into .tools/duckdb").isTrue();
-    Files.createSymbolicLink(tmp.resolve("node_modules"), TOOLS.toAbsolutePath());
-    Path script = tmp.resolve("read.mjs");
-    Files.writeString(script, """
-        import { DuckDBInstance } from '@duckdb/node-api';
-        const dir = process.argv[2];
-        const con = await (await DuckDBInstance.create(':memory:')).connect();
-        const one = async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJson()[0];
+    JsonNode j = duckDb(tmp, data, """
         const t = `read_parquet('${dir}/train-*.parquet')`;
         const out = {
           rows: await one(`SELECT count(*) AS n, count(DISTINCT problem_id) AS ids, sum(len(generations)) AS g,
@@ -105,13 +85,7 @@ class DuckDbReadTest {
           stops: await one(`SELECT count(*) AS n FROM (SELECT unnest(finish_reasons) AS f FROM ${t}) WHERE f = 'stop'`),
           model: await one(`SELECT min(model) AS m FROM ${t}`)
         };
-        console.log(JSON.stringify(out));
         """);
-    Process p = new ProcessBuilder("node", script.toString(), data.toString()).redirectErrorStream(true).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(p.exitValue()).as(output).isZero();
-    JsonNode j = new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
 
     var ours = ParquetFiles.readAll(ParquetFiles.split(data, "train"), ProblemGenerations::fromAvro);
     assertThat(j.at("/rows/n").asLong()).isEqualTo(ours.size()).isEqualTo(24);
@@ -122,5 +96,27 @@ class DuckDbReadTest {
         .isEqualTo(ours.stream().flatMap(g -> g.samples().stream()).mapToLong(ProblemGenerations.Sample::completionTokens).sum());
     assertThat(j.at("/stops/n").asLong()).isEqualTo(24 * 3);
     assertThat(j.at("/model/m").asText()).isEqualTo(aha.teacher.LocalTeacher.MODEL);
+  }
+
+  /**
+   * Runs DuckDB (Node, from .tools/duckdb) on the Parquet folder {@code data}: the script body sees
+   * {@code dir}, {@code con} and {@code one(sql)} (first row as JSON) and must set {@code out}, which
+   * comes back parsed.
+   */
+  static JsonNode duckDb(Path tmp, Path data, String body) throws Exception {
+    assertThat(Files.isDirectory(TOOLS)).as("run 'make test-setup' to install DuckDB into .tools/duckdb").isTrue();
+    Files.createSymbolicLink(tmp.resolve("node_modules"), TOOLS.toAbsolutePath());
+    Path script = tmp.resolve("read.mjs");
+    Files.writeString(script, """
+        import { DuckDBInstance } from '@duckdb/node-api';
+        const dir = process.argv[2];
+        const con = await (await DuckDBInstance.create(':memory:')).connect();
+        const one = async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJson()[0];
+        """ + body + "console.log(JSON.stringify(out));\n");
+    Process p = new ProcessBuilder("node", script.toString(), data.toString()).redirectErrorStream(true).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.exitValue()).as(output).isZero();
+    return new ObjectMapper().readTree(output.substring(output.lastIndexOf('\n') + 1));
   }
 }
