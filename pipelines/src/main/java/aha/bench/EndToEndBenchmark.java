@@ -1,5 +1,6 @@
 package aha.bench;
 
+import aha.FileTree;
 import aha.recipe.Recipe;
 import aha.recipe.RecipeLoader;
 import aha.stage.Manifest;
@@ -95,7 +96,7 @@ public final class EndToEndBenchmark {
       System.out.println();
       table(manifests(root.resolve("micro")));
     } finally {
-      GrpoBenchmark.deleteTree(root);
+      FileTree.delete(root);
     }
   }
 

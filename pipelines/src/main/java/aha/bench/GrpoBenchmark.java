@@ -1,5 +1,6 @@
 package aha.bench;
 
+import aha.FileTree;
 import aha.recipe.Recipe;
 import aha.recipe.RecipeLoader;
 import aha.stage.Runner;
@@ -93,14 +94,7 @@ public final class GrpoBenchmark {
           + "Update = step time - rollout time (log-probs, loss, backward, Adam). A fresh student stops at random, "
           + "so its completions are shorter than an SFT student's: compare tokens/s, not seconds per step.");
     } finally {
-      deleteTree(root);
-    }
-  }
-
-  static void deleteTree(Path p) throws java.io.IOException {
-    if (!Files.exists(p)) return;
-    try (var s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+      FileTree.delete(root);
     }
   }
 }

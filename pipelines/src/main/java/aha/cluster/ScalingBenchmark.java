@@ -1,6 +1,7 @@
 package aha.cluster;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.filter.FilterBenchmark;
 import aha.filter.Verifiers;
 import aha.recipe.Recipe;
@@ -16,12 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
-import java.util.stream.Stream;
 
 /**
  * Times one data stage at several sizes on the DirectRunner, Spark {@code local[2]} and a standalone
@@ -182,11 +181,11 @@ public final class ScalingBenchmark {
           rows.add(row);
           progress.println(row.markdown());
         }
-        deleteTree(dir);
+        FileTree.delete(dir);
       }
     } finally {
       if (cluster != null) cluster.close();
-      deleteTree(work);
+      FileTree.delete(work);
     }
     return rows;
   }
@@ -215,13 +214,6 @@ public final class ScalingBenchmark {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<StageRunner.Result> results = new StageRunner(o, new PrintStream(log, true, StandardCharsets.UTF_8)).run(recipe, recipeFile);
     return results.stream().filter(x -> x.stage().equals(stage)).findFirst().orElseThrow().dir();
-  }
-
-  private static void deleteTree(Path p) throws java.io.IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-    }
   }
 
   /** See the class comment; exit code 2 for bad arguments. */

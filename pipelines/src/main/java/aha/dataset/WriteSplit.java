@@ -1,7 +1,7 @@
 package aha.dataset;
 
+import aha.FileTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -191,16 +190,7 @@ public final class WriteSplit<T> extends PTransform<PCollection<T>, PDone> {
       for (int i = 0; i < shards; i++) {
         Files.move(tmps.get(i), files.get(i), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
-      deleteTree(Path.of(parts));
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-      if (!Files.exists(p)) return;
-      try (Stream<Path> s = Files.walk(p)) {
-        for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-      } catch (UncheckedIOException e) {
-        throw e.getCause();
-      }
+      FileTree.delete(Path.of(parts));
     }
   }
 }

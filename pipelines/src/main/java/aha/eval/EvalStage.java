@@ -1,7 +1,7 @@
 package aha.eval;
 
-import aha.verify.Reflection;
 import aha.BadInputException;
+import aha.FileTree;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
 import aha.hub.HubClient;
@@ -17,6 +17,7 @@ import aha.model.chat.ChatMessage;
 import aha.model.chat.ChatTemplate;
 import aha.stage.Stage;
 import aha.stage.StageContext;
+import aha.verify.Reflection;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -319,18 +320,11 @@ public final class EvalStage implements Stage<EvalSpec> {
     Path dir = ctx.stateDir().resolve("models").resolve("tiny-" + s);
     if (!Files.isRegularFile(dir.resolve("config.json"))) {
       Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
-      deleteTree(tmp);
+      FileTree.delete(tmp);
       TinyStudent.defaults(s).write(tmp, SafeTensors.Dtype.F32);
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
     return dir;
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (var s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
-    }
   }
 
   static void writeJson(Path file, Object value) throws IOException {

@@ -1,5 +1,6 @@
 package aha.filter;
 
+import aha.FileTree;
 import aha.dataset.Completion;
 import aha.dataset.ParquetFiles;
 import aha.dataset.Problem;
@@ -49,7 +50,7 @@ public final class FilterBenchmark {
     Path generate = dir.resolve("generate");
     writeGenerations(generate, generations);
     Path out = dir.resolve("filter-" + runner + (master == null ? "" : "-" + master.replaceAll("[^A-Za-z0-9]", "_")));
-    deleteTree(out);
+    FileTree.delete(out);
     Files.createDirectories(out.resolve("data"));
     StageRunner.Options options = new StageRunner.Options(runner, master, false, null, null, false);
     StageContext ctx = StageContext.standalone("filter-bench", out, 1, Map.of("generate", generate), options);
@@ -58,7 +59,7 @@ public final class FilterBenchmark {
     long start = System.nanoTime();
     new FilterStage(verifiers, null).run(spec, ctx);
     Result r = new Result(runner, generations, (System.nanoTime() - start) / 1e9, ctx.countersSoFar());
-    deleteTree(out);
+    FileTree.delete(out);
     return r;
   }
 
@@ -78,19 +79,12 @@ public final class FilterBenchmark {
         && generations % PER_PROBLEM == 0) {
       return;
     }
-    deleteTree(generateDir);
+    FileTree.delete(generateDir);
     for (int k = 0; k < SHARDS; k++) {
       long from = problems * k / SHARDS;
       long to = problems * (k + 1) / SHARDS;
       Path file = data.resolve(String.format("train-%05d-of-%05d.parquet", k, SHARDS));
       ParquetFiles.write(file, ProblemGenerations.SCHEMA, () -> records(from, to, generations));
-    }
-  }
-
-  private static void deleteTree(Path p) throws java.io.IOException {
-    if (!Files.exists(p)) return;
-    try (var s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
     }
   }
 

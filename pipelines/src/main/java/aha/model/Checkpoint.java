@@ -1,6 +1,7 @@
 package aha.model;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.model.chat.ChatTemplate;
 import aha.model.chat.ChatTemplates;
 import aha.model.tokenizer.TextTokenizer;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -215,7 +215,7 @@ public final class Checkpoint implements AutoCloseable {
       }
       replace(tmp, dir);
     } catch (IOException | RuntimeException ex) {
-      deleteTree(tmp);
+      FileTree.delete(tmp);
       throw ex;
     }
   }
@@ -237,14 +237,7 @@ public final class Checkpoint implements AutoCloseable {
       Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) deleteTree(old);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
-    }
+    if (old != null) FileTree.delete(old);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package aha.report;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.stage.Manifest;
 import aha.stage.Stage;
 import aha.stage.StageContext;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,7 @@ public final class ReportStage implements Stage<ReportSpec> {
   public void published(ReportSpec spec, Path dir) throws IOException {
     Path target = dir.getParent().resolve(RUN_REPORT);
     Path tmp = dir.getParent().resolve("." + RUN_REPORT + ".tmp");
-    deleteTree(tmp);
+    FileTree.delete(tmp);
     Files.createDirectories(tmp.resolve(PLOTS));
     Files.copy(dir.resolve(SUMMARY), tmp.resolve(SUMMARY));
     Files.copy(dir.resolve(MARKDOWN), tmp.resolve(MARKDOWN));
@@ -83,10 +83,10 @@ public final class ReportStage implements Stage<ReportSpec> {
       for (Path p : s.toList()) Files.copy(p, tmp.resolve(PLOTS).resolve(p.getFileName()));
     }
     Path old = dir.getParent().resolve("." + RUN_REPORT + ".old");
-    deleteTree(old);
+    FileTree.delete(old);
     if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(old);
+    FileTree.delete(old);
   }
 
   private static void evalSection(Path dir, Path plots, Map<String, Object> summary, Report md)
@@ -267,12 +267,5 @@ public final class ReportStage implements Stage<ReportSpec> {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.writeString(tmp, text);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-    }
   }
 }

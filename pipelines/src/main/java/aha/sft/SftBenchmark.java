@@ -1,5 +1,6 @@
 package aha.sft;
 
+import aha.FileTree;
 import aha.dataset.Problem;
 import aha.model.Checkpoint;
 import aha.model.Completion;
@@ -97,7 +98,7 @@ public final class SftBenchmark {
             out.finishReason().apiName(), correct(verifier, p, out.text()) ? "correct" : "wrong");
       }
     } finally {
-      TrainCheckpoints.deleteTree(scratch);
+      FileTree.delete(scratch);
     }
   }
 

@@ -1,6 +1,7 @@
 package aha.sft;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.dataset.ParquetFiles;
 import aha.model.Checkpoint;
 import aha.model.chat.ChatMessage;
@@ -90,8 +91,8 @@ public final class SftStage implements Stage<SftSpec> {
       ctx.summary("parameters", start.model().parameters().values().stream().mapToLong(a -> a.getShape().size()).sum());
       ctx.summary("eos_token_id", endOfTurn);
       // the run is complete: resumable state (optimizer moments included) is no longer needed
-      TrainCheckpoints.deleteTree(trainer.checkpoints().root());
-      TrainCheckpoints.deleteTree(ctx.stateDir().resolve("tiny-init"));
+      FileTree.delete(trainer.checkpoints().root());
+      FileTree.delete(ctx.stateDir().resolve("tiny-init"));
     }
   }
 

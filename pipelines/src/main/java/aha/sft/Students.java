@@ -1,6 +1,7 @@
 package aha.sft;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.hub.HubClient;
 import aha.hub.HubSettings;
 import aha.hub.RepoType;
@@ -32,7 +33,7 @@ public final class Students {
       TinyStudent tiny = new TinyStudent(alphabet(conversations), s.hiddenSize(), s.numHiddenLayers(),
           s.numAttentionHeads(), s.numKeyValueHeads(), s.intermediateSize(), positions, seed);
       dir = scratch.resolve("tiny-init");
-      TrainCheckpoints.deleteTree(dir);
+      FileTree.delete(dir);
       tiny.write(dir, SafeTensors.Dtype.F32);
     } else if (s.path() != null) {
       dir = Path.of(s.path());

@@ -1,6 +1,7 @@
 package aha.sft;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.model.SafeTensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -51,7 +52,7 @@ public final class TrainCheckpoints {
       JsonNode s = MetricsLog.JSON.readTree(d.resolve(STATE).toFile());
       if (!fingerprint.equals(s.path("fingerprint").asText())) {
         if (log != null) log.println("  sft: " + d + " belongs to another config or input; deleting it");
-        deleteTree(d);
+        FileTree.delete(d);
         continue;
       }
       Saved c = new Saved(d, s.path("global_step").asInt(), s.path("optimizer_steps").asLong());
@@ -81,7 +82,7 @@ public final class TrainCheckpoints {
       throws IOException {
     Files.createDirectories(root);
     Path tmp = root.resolve(".step-" + step + ".tmp");
-    deleteTree(tmp);
+    FileTree.delete(tmp);
     student.save(tmp);
     optimizer.save(tmp.resolve("optimizer.safetensors"));
     ObjectNode s = MetricsLog.JSON.createObjectNode();
@@ -93,10 +94,10 @@ public final class TrainCheckpoints {
     s.put("fingerprint", fingerprint);
     Files.writeString(tmp.resolve(STATE), MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
     Path dir = root.resolve("step-" + step);
-    deleteTree(dir);
+    FileTree.delete(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     List<Path> all = list();
-    for (int i = 0; i < all.size() - keep; i++) deleteTree(all.get(i));
+    for (int i = 0; i < all.size() - keep; i++) FileTree.delete(all.get(i));
     return dir;
   }
 
@@ -108,13 +109,6 @@ public final class TrainCheckpoints {
           .filter(p -> Files.isRegularFile(p.resolve(STATE)))
           .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(5))))
           .toList();
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
     }
   }
 }

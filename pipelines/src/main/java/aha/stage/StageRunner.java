@@ -1,11 +1,12 @@
 package aha.stage;
 
 import aha.BadInputException;
+import aha.FileTree;
 import aha.cli.Versions;
+import aha.dataset.ParquetFiles;
 import aha.recipe.Recipe;
 import aha.recipe.RecipeLoader;
 import aha.recipe.StageSpec;
-import aha.dataset.ParquetFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -134,7 +134,7 @@ public final class StageRunner {
     int total = recipe.stages().size();
     out.printf("[%d/%d] %s: running (%s runner)%n", i + 1, total, spec.stageName(), options.runner());
     Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
-    deleteTree(tmp);
+    FileTree.delete(tmp);
     Files.createDirectories(tmp.resolve("data"));
     Instant started = Instant.now();
     StageContext ctx = new StageContext(spec.stageName(), tmp, recipe.seed(), inputs, options);
@@ -155,7 +155,7 @@ public final class StageRunner {
       out.printf("[%d/%d] %s: done in %.1f s%s -> %s%n", i + 1, total, spec.stageName(), seconds,
           rows.length() == 0 ? "" : " (" + rows + ")", dir);
     } catch (Exception | Error e) {
-      deleteTree(tmp);
+      FileTree.delete(tmp);
       throw e;
     }
   }
@@ -218,10 +218,10 @@ public final class StageRunner {
   private static void replace(Path tmp, Path dir) throws IOException {
     if (Files.exists(dir)) {
       Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
-      deleteTree(old);
+      FileTree.delete(old);
       Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(old);
+      FileTree.delete(old);
     } else {
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -233,15 +233,8 @@ public final class StageRunner {
     try (Stream<Path> s = Files.list(dataDir)) {
       for (Iterator<Path> it = s.iterator(); it.hasNext(); ) {
         Path p = it.next();
-        if (p.getFileName().toString().startsWith(".temp-beam")) deleteTree(p);
+        if (p.getFileName().toString().startsWith(".temp-beam")) FileTree.delete(p);
       }
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
     }
   }
 

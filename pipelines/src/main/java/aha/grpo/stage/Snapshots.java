@@ -1,5 +1,6 @@
 package aha.grpo.stage;
 
+import aha.FileTree;
 import aha.model.Checkpoint;
 import aha.model.SafeTensors;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +63,7 @@ final class Snapshots {
       throws IOException {
     Files.createDirectories(root);
     Path tmp = root.resolve(".step-" + step + ".tmp");
-    deleteTree(tmp);
+    FileTree.delete(tmp);
     Files.createDirectories(tmp);
     Checkpoint.save(
         tmp.resolve("model"),
@@ -82,10 +83,10 @@ final class Snapshots {
     s.put("fingerprint", fingerprint);
     Files.writeString(tmp.resolve("trainer_state.json"), JSON.writeValueAsString(s) + "\n");
     Path dir = root.resolve("step-" + step);
-    deleteTree(dir);
+    FileTree.delete(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     List<Path> all = steps();
-    for (int i = KEEP; i < all.size(); i++) deleteTree(all.get(i));
+    for (int i = KEEP; i < all.size(); i++) FileTree.delete(all.get(i));
   }
 
   /** Restores the files saved with a snapshot into {@code dir}, replacing what is there. */
@@ -105,13 +106,6 @@ final class Snapshots {
                       (Path p) -> Integer.parseInt(p.getFileName().toString().substring(5)))
                   .reversed())
           .toList();
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
     }
   }
 }
