@@ -130,13 +130,40 @@ public final class WriteSplit<T> extends PTransform<PCollection<T>, PDone> {
         writer = writer(part, schema);
       }
       rows.inc();
-      writer.write(toAvro.apply(row));
+      try {
+        writer.write(toAvro.apply(row));
+      } catch (IOException | RuntimeException e) {
+        abandon();
+        throw e;
+      }
+    }
+
+    /** A failed bundle's part is closed and removed, so no open file outlives it (a full disk). */
+    @Teardown
+    public void abandon() {
+      if (writer == null) return;
+      try {
+        writer.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the part is deleted below; its contents never reach a shard
+      }
+      writer = null;
+      try {
+        Files.deleteIfExists(part);
+      } catch (IOException ignored) {
+        // the stage's temporary folder, which holds the part, is deleted when the stage fails
+      }
     }
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws IOException {
       if (writer == null) return;
-      writer.close();
+      try {
+        writer.close();
+      } catch (IOException | RuntimeException e) {
+        abandon();
+        throw e;
+      }
       writer = null;
       c.output(part.toString(), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
     }
