@@ -41,11 +41,8 @@ class KillAnywhereTest {
   static final Pattern SFT_RESUME = Pattern.compile("sft: resuming from .*step-(\\d+) \\(step (\\d+) of");
   static final Pattern GRPO_RESUME = Pattern.compile("grpo: resuming after step (\\d+) from");
 
-  /**
-   * libtorch's multi-threaded reductions may sum in another order from run to run, and training
-   * amplifies a last-bit difference; one thread keeps both runs on the same arithmetic.
-   */
-  static final Map<String, String> ONE_THREAD = Map.of("OMP_NUM_THREADS", "1");
+  /** One libtorch thread for every run compared (see Cli.ONE_THREAD). */
+  static final Map<String, String> ONE_THREAD = Cli.ONE_THREAD;
   /**
    * Relative tolerance of the curve and weight comparison: float noise, should any remain, stays
    * orders of magnitude below what a resume bug (another batch, a lost optimizer state, a restart)

@@ -10,6 +10,22 @@ import java.util.List;
 public final class Cli {
   private Cli() {}
 
+  /**
+   * One libtorch thread: two training runs that are compared step by step must sum floats in the
+   * same order; with several threads a last-bit difference grows over the steps.
+   */
+  public static final java.util.Map<String, String> ONE_THREAD = java.util.Map.of("OMP_NUM_THREADS", "1");
+
+  /** Runs the CLI to its end in a separate JVM and returns its exit code. */
+  public static int run(Path log, java.util.Map<String, String> env, String... args) throws Exception {
+    Process p = start(log, env, args);
+    if (!p.waitFor(240, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("aha " + String.join(" ", args) + " did not finish in 240 s");
+    }
+    return p.exitValue();
+  }
+
   public static Process start(Path log, String... args) throws IOException {
     return start(log, java.util.Map.of(), args);
   }
