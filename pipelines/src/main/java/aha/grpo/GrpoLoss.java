@@ -1,5 +1,6 @@
 package aha.grpo;
 
+import aha.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
@@ -64,9 +65,9 @@ public final class GrpoLoss {
     NDArray kl = null;
     if (batch.refLogprobs() != null) {
       NDArray d = batch.refLogprobs().sub(logp);
-      kl = d.exp().sub(d).sub(1.0);
+      kl = d.exp().sub(d).sub(Scalars.of(d, 1.0));
       if (config.beta() != 0.0) {
-        tokenLoss = tokenLoss.add(kl.mul(config.beta()));
+        tokenLoss = tokenLoss.add(kl.mul(Scalars.of(kl, config.beta())));
       }
     } else if (config.beta() != 0.0) {
       throw new IllegalArgumentException("beta = " + config.beta() + " needs reference log-probs");

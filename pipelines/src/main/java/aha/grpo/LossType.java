@@ -1,6 +1,7 @@
 package aha.grpo;
 
 import aha.BadInputException;
+import aha.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import java.util.Locale;
 
@@ -66,18 +67,15 @@ public enum LossType {
 
   /** {@code max(1, x)}: a fully masked row or batch contributes 0 instead of 0/0. */
   private static NDArray atLeastOne(NDArray count) {
-    return count.maximum(constant(count, 1.0));
+    return count.maximum(Scalars.of(count, 1.0));
   }
 
   /**
-   * {@code x / d} in x's dtype. A Java number becomes a 0-dim float64 tensor, and PyTorch promotes
-   * a 0-dim float32 result (a sum) divided by it to float64; a constant of x's dtype avoids that.
+   * {@code x / d} in x's dtype. A Java number would become a 0-dim float64 tensor (PyTorch then
+   * promotes a 0-dim float32 sum divided by it to float64) over memory that DJL frees too early
+   * for the backward pass; see {@link Scalars}.
    */
   private static NDArray divide(NDArray x, double d) {
-    return x.div(constant(x, d));
-  }
-
-  private static NDArray constant(NDArray like, double value) {
-    return like.getManager().create(value).toType(like.getDataType(), false);
+    return x.div(Scalars.of(x, d));
   }
 }

@@ -1,5 +1,6 @@
 package aha.grpo;
 
+import aha.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -38,6 +39,6 @@ public final class TokenLogprobs {
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature must be positive: " + temperature);
     }
-    return temperature == 1.0 ? logits : logits.div(temperature);
+    return temperature == 1.0 ? logits : logits.div(Scalars.of(logits, temperature));
   }
 }

@@ -271,7 +271,7 @@ public final class CausalLM implements AutoCloseable {
     // group into the row axis instead of copying K and V rep times.
     NDArray qg = q.reshape(b, kvHeads, rep * s, hd);
     NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, s, t); // (b,H,s,t)
-    NDArray probs = scores.mul(1.0 / Math.sqrt(hd)).add(bias).softmax(-1);
+    NDArray probs = scores.mul(Scalars.of(scores, 1.0 / Math.sqrt(hd))).add(bias).softmax(-1);
     NDArray out = probs.reshape(b, kvHeads, rep * s, t).matMul(v); // (b, KV, rep*s, hd)
     out = out.reshape(b, heads, s, hd).transpose(0, 2, 1, 3).reshape(b, s, heads * hd);
     return linear(out, p(a + "o_proj.weight"), null);
@@ -286,7 +286,8 @@ public final class CausalLM implements AutoCloseable {
 
   /** x / sqrt(mean(x^2) + eps) * w over the last axis. */
   private NDArray rmsNorm(NDArray x, NDArray w) {
-    NDArray inv = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
+    NDArray ms = x.square().mean(new int[] {-1}, true);
+    NDArray inv = ms.add(Scalars.of(ms, config.rmsNormEps())).pow(Scalars.of(ms, -0.5));
     return x.mul(inv).mul(w);
   }
 
@@ -353,7 +354,7 @@ public final class CausalLM implements AutoCloseable {
   public NDArray tokenLogProbs(NDArray ids, NDArray mask, double temperature) {
     long s = ids.getShape().get(1);
     NDArray logits = forward(ids, mask, null).get(new NDIndex(":, :{}, :", s - 1));
-    if (temperature != 1.0) logits = logits.div(temperature);
+    if (temperature != 1.0) logits = logits.div(Scalars.of(logits, temperature));
     NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
     return logProbsOf(logits, targets);
   }

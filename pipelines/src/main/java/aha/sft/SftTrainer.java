@@ -2,6 +2,7 @@ package aha.sft;
 
 import aha.WorkFailedException;
 import aha.model.CausalLM;
+import aha.model.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -181,7 +182,8 @@ public final class SftTrainer {
       Shape shape = new Shape(b.rows(), b.width());
       NDArray lp = model.tokenLogProbs(m.create(b.ids(), shape), m.create(b.mask(), shape)); // (rows, width-1)
       NDArray w = m.create(b.targets(), new Shape(b.rows(), b.width() - 1));
-      NDArray loss = lp.mul(w).sum().neg().div(denominator);
+      NDArray nll = lp.mul(w).sum().neg();
+      NDArray loss = nll.div(Scalars.of(nll, denominator));
       gc.backward(loss);
       return loss.getFloat();
     }
