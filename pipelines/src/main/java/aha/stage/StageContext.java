@@ -1,8 +1,11 @@
 package aha.stage;
 
 import aha.BadInputException;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -132,6 +135,7 @@ public final class StageContext {
    */
   public void run(Pipeline pipeline) {
     long start = System.nanoTime();
+    Set<Thread> earlierWorkers = directRunnerWorkers();
     PipelineResult result = pipeline.run();
     try {
       long lastPrint = start;
@@ -143,6 +147,7 @@ public final class StageContext {
         }
       }
     } catch (RuntimeException e) {
+      awaitWorkersOf(result, earlierWorkers, 5_000);
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof BadInputException b) throw b;
       }
@@ -152,6 +157,38 @@ public final class StageContext {
       throw new IllegalStateException("pipeline of stage " + label + " ended in state " + result.getState());
     }
     counters(result).forEach((k, v) -> counters.merge(k, v, Long::sum));
+  }
+
+  /**
+   * A failed DirectRunner pipeline throws while its other workers may still be finishing a bundle;
+   * their writes would recreate files in the stage's temp folder after the stage removed it (and
+   * keep a full disk busy). Cancel the pipeline and wait, at most {@code millis}, for the worker
+   * threads it started: those not in {@code earlier}, the workers that existed before it ran.
+   */
+  private static void awaitWorkersOf(PipelineResult result, Set<Thread> earlier, long millis) {
+    try {
+      result.cancel();
+    } catch (IOException | RuntimeException alreadyOver) {
+      // a failed pipeline may refuse to cancel; its workers are still waited for below
+    }
+    long deadline = System.currentTimeMillis() + millis;
+    for (Thread t : directRunnerWorkers()) {
+      if (earlier.contains(t) || t == Thread.currentThread()) continue;
+      try {
+        t.join(Math.max(1, deadline - System.currentTimeMillis()));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Set<Thread> directRunnerWorkers() {
+    Set<Thread> out = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("direct-runner-worker")) out.add(t);
+    }
+    return out;
   }
 
   private static Map<String, Long> counters(PipelineResult result) {

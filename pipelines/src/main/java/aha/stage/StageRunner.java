@@ -155,27 +155,8 @@ public final class StageRunner {
       out.printf("[%d/%d] %s: done in %.1f s%s -> %s%n", i + 1, total, spec.stageName(), seconds,
           rows.length() == 0 ? "" : " (" + rows + ")", dir);
     } catch (Exception | Error e) {
-      awaitDirectRunnerWorkers(5_000);
       FileTree.delete(tmp);
       throw e;
-    }
-  }
-
-  /**
-   * A failed DirectRunner pipeline throws while its other workers may still be finishing a bundle;
-   * their writes would recreate files in the temp folder after it was removed (and keep a full
-   * disk busy). Wait for those threads, at most {@code millis}.
-   */
-  private static void awaitDirectRunnerWorkers(long millis) {
-    long deadline = System.currentTimeMillis() + millis;
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t == Thread.currentThread() || !t.getName().startsWith("direct-runner-worker")) continue;
-      try {
-        t.join(Math.max(1, deadline - System.currentTimeMillis()));
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        return;
-      }
     }
   }
 
