@@ -14,7 +14,8 @@ STAGES := prepare generate filter sft grpo eval report publish
 DUCKDB := .tools/duckdb/node_modules/@duckdb/node-api/package.json
 
 .PHONY: help build run test test-fast test-shared validate $(STAGES) bench style clean test-setup \
-  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling verify-parity math-verify-importable
+  shaded spark-cluster spark-cluster-stop spark-cluster-status spark-submit bench-scaling verify-parity math-verify-importable \
+  interop-check torch-importable
 
 help:
 	@echo "make run                 build, then run $(RECIPE) (the built-in offline recipe)"
@@ -25,6 +26,7 @@ help:
 	@echo "make <stage> RECIPE=f    run one stage from its inputs: $(STAGES)"
 	@echo "make bench               measure and write docs/benchmarks.md"
 	@echo "make verify-parity       aha verify against Math-Verify on R1-style cases (needs MATH_VERIFY_PYTHONPATH, docs/verify.md)"
+	@echo "make interop-check       checkpoints aha writes, loaded and scored by transformers (needs AHA_TORCH_PYTHON, README)"
 	@echo "make style               format the Java sources (google-java-format)"
 	@echo "make shaded              pipelines/target/aha-shaded.jar, the one jar a Spark cluster's driver runs (~400 MB)"
 	@echo "make spark-cluster       start a standalone Spark master + worker on 127.0.0.1 (stop: make spark-cluster-stop)"
@@ -84,6 +86,19 @@ verify-parity: math-verify-importable build
 math-verify-importable:
 	@PYTHONPATH=$(MATH_VERIFY_PYTHONPATH) python3 -c 'import math_verify' 2>/dev/null || { echo "make verify-parity:" \
 	  "math_verify is not importable; set MATH_VERIFY_PYTHONPATH (or PYTHONPATH) to a Math-Verify installation (docs/verify.md)" >&2; exit 2; }
+
+# Checkpoints `aha model init` writes (qwen2/llama, F32/BF16, tied/untied), loaded by Hugging Face
+# transformers and compared with aha: keys, config, tokenizer ids, chat template, per-token log-probs
+# (README, "Checkpoints in transformers"). Needs a python with torch and transformers, which CI
+# machines lack, so it is not part of `make test`.
+AHA_TORCH_PYTHON ?= python3
+interop-check: torch-importable build
+	AHA_TORCH_PYTHON=$(AHA_TORCH_PYTHON) $(AHA_TORCH_PYTHON) scripts/transformers-load-check.py
+
+torch-importable:
+	@$(AHA_TORCH_PYTHON) -c 'import torch, transformers, safetensors' 2>/dev/null || { echo "make interop-check:" \
+	  "$(AHA_TORCH_PYTHON) cannot import torch, transformers and safetensors; set AHA_TORCH_PYTHON to a python" \
+	  "that can (make interop-check AHA_TORCH_PYTHON=/path/to/python)" >&2; exit 2; }
 
 clean:
 	$(MVN) -q clean

@@ -28,13 +28,19 @@ import picocli.CommandLine.Spec;
     name = "model",
     mixinStandardHelpOptions = true,
     description = "Score sequences with a checkpoint or sample completions from it.",
-    subcommands = {ModelCommand.Score.class, ModelCommand.Generate.class, ModelCommand.Init.class},
+    subcommands = {
+      ModelCommand.Score.class,
+      ModelCommand.Generate.class,
+      ModelCommand.Init.class,
+      ModelCommand.Tokenize.class
+    },
     footer = {
       "",
       "Examples:",
       "  scripts/aha model score --checkpoint ckpt/ --input seqs.jsonl --output out.jsonl",
       "  scripts/aha model generate --checkpoint ckpt/ --chat --prompt 'What is 2+3?'",
-      "  scripts/aha model init --output ckpt/ --seed 42"
+      "  scripts/aha model init --output ckpt/ --seed 42",
+      "  scripts/aha model tokenize --checkpoint ckpt/ --input texts.jsonl --output ids.jsonl"
     })
 final class ModelCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -219,16 +225,103 @@ final class ModelCommand implements Runnable {
     }
   }
 
+  /**
+   * The ids (and, for conversations, the rendered text) aha feeds the model, so other tools can be
+   * checked against them: transformers' tokenizer and chat template (scripts/transformers-load-check.py).
+   */
+  @Command(
+      name = "tokenize",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Encode texts with a checkpoint's tokenizer: input lines {\"id\", \"text\"} or",
+        "{\"id\", \"messages\": [{\"role\", \"content\"}], \"add_generation_prompt\": bool}",
+        "(rendered with the chat template first); output lines {\"id\", \"text\", \"input_ids\"}."
+      },
+      footer = {
+        "",
+        "Example:",
+        "  scripts/aha model tokenize --checkpoint ckpt/ --input texts.jsonl --output ids.jsonl"
+      })
+  static final class Tokenize implements Runnable {
+    @Option(names = "--checkpoint", required = true, description = "Hugging Face model folder.")
+    Path checkpoint;
+
+    @Option(names = "--input", required = true, description = "JSONL of texts or conversations.")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "JSONL to write (replaced whole).")
+    Path output;
+
+    @Override
+    public void run() {
+      ObjectMapper json = new ObjectMapper();
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(input);
+      } catch (IOException e) {
+        throw new BadInputException("Cannot read " + input + ": " + e.getMessage(), e);
+      }
+      // the tokenizer alone: no weights are needed to encode
+      if (!Files.isRegularFile(checkpoint.resolve("tokenizer.json"))) {
+        throw new BadInputException(checkpoint + " has no tokenizer.json");
+      }
+      try (var tok = aha.model.tokenizer.TextTokenizer.load(checkpoint)) {
+        var template = aha.model.chat.ChatTemplates.forTokenizer(tok);
+        Path tmp = output.resolveSibling("." + output.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
+          for (int n = 0; n < lines.size(); n++) {
+            if (lines.get(n).isBlank()) continue;
+            String where = input + ":" + (n + 1);
+            JsonNode row;
+            try {
+              row = json.readTree(lines.get(n));
+            } catch (IOException e) {
+              throw new BadInputException(where + " is not valid JSON", e);
+            }
+            String text;
+            if (row.path("text").isTextual()) {
+              text = row.get("text").asText();
+            } else if (row.path("messages").isArray()) {
+              List<ChatMessage> msgs = new ArrayList<>();
+              for (JsonNode m : row.get("messages")) {
+                if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
+                  throw new BadInputException(where + ": each message needs 'role' and 'content'");
+                }
+                msgs.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
+              }
+              text = template.render(msgs, row.path("add_generation_prompt").asBoolean(false));
+            } else {
+              throw new BadInputException(where + ": expected key 'text' or 'messages'");
+            }
+            ObjectNode o = json.createObjectNode();
+            o.set("id", row.get("id"));
+            o.put("text", text);
+            var a = o.putArray("input_ids");
+            for (long id : tok.encode(text)) a.add(id);
+            w.write(json.writeValueAsString(o));
+            w.write('\n');
+          }
+        }
+        Files.move(
+            tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** A tiny random student with a character tokenizer, for recipes and quick checks. */
   @Command(
       name = "init",
       mixinStandardHelpOptions = true,
       description =
-          "Write a randomly initialised tiny Qwen2-style checkpoint with a character tokenizer.",
+          "Write a randomly initialised tiny Qwen2- or Llama-style checkpoint with a character"
+              + " tokenizer.",
       footer = {
         "",
-        "Example:",
-        "  scripts/aha model init --output datasets/tiny/student --hidden 128 --layers 4 --seed 42"
+        "Examples:",
+        "  scripts/aha model init --output datasets/tiny/student --hidden 128 --layers 4 --seed 42",
+        "  scripts/aha model init --output /tmp/llama --arch llama --untied --dtype BF16"
       })
   static final class Init implements Runnable {
     @Option(names = "--output", required = true, description = "Folder to write (replaced whole).")
@@ -268,6 +361,15 @@ final class ModelCommand implements Runnable {
     @Option(names = "--dtype", defaultValue = "F32", description = "F32 or BF16.")
     aha.model.SafeTensors.Dtype dtype;
 
+    @Option(
+        names = "--arch",
+        defaultValue = "qwen2",
+        description = "qwen2 (q/k/v biases) or llama (no biases); default ${DEFAULT-VALUE}.")
+    String arch;
+
+    @Option(names = "--untied", description = "Give the output head its own lm_head.weight.")
+    boolean untied;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -275,9 +377,12 @@ final class ModelCommand implements Runnable {
       if (hidden < 1 || layers < 1 || heads < 1 || kvHeads < 1 || ffn < 1 || maxPositions < 1) {
         throw new BadInputException("model sizes must be positive");
       }
+      if (!arch.equals("qwen2") && !arch.equals("llama")) {
+        throw new BadInputException("--arch is '" + arch + "'; expected qwen2 or llama");
+      }
       var student =
           new aha.model.TinyStudent(
-              alphabet, hidden, layers, heads, kvHeads, ffn, maxPositions, seed);
+              alphabet, hidden, layers, heads, kvHeads, ffn, maxPositions, seed, arch, !untied);
       try {
         var c = student.write(output, dtype);
         spec.commandLine()

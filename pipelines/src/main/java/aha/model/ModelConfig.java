@@ -183,6 +183,8 @@ public record ModelConfig(
     } else {
       n.put("attention_bias", attentionBias);
       n.put("mlp_bias", false);
+      // LlamaConfig takes head_dim as given (hidden/heads only when absent); say it outright
+      n.put("head_dim", headDim());
       n.put("pretraining_tp", 1);
     }
     if (bosTokenId != null) n.put("bos_token_id", bosTokenId);

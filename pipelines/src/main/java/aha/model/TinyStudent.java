@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A freshly initialised tiny Qwen2-style student with a character-level tokenizer and ChatML, the
- * built-in recipe's starting point ({@code model: {init: tiny, tokenizer: chars}}). Embeddings are
- * tied; EOS is {@code <|im_end|>} (and {@code <|endoftext|>}); the reasoning tags are whole tokens.
+ * A freshly initialised tiny student with a character-level tokenizer and ChatML, the built-in
+ * recipe's starting point ({@code model: {init: tiny, tokenizer: chars}}). Qwen2-style with tied
+ * embeddings unless asked otherwise; EOS is {@code <|im_end|>} (and {@code <|endoftext|>}); the
+ * reasoning tags are whole tokens.
  *
  * @param alphabet every character the student may read or write, one token each
  * @param maxPositions longest prompt + completion, in characters
+ * @param modelType {@code qwen2} (q/k/v biases) or {@code llama} (no biases)
+ * @param tied whether the output head shares the embedding matrix
  */
 public record TinyStudent(
     String alphabet,
@@ -26,7 +29,22 @@ public record TinyStudent(
     int kvHeads,
     int intermediate,
     int maxPositions,
-    long seed) {
+    long seed,
+    String modelType,
+    boolean tied) {
+
+  /** The built-in recipe's kind: Qwen2-style, tied head. */
+  public TinyStudent(
+      String alphabet,
+      int hidden,
+      int layers,
+      int heads,
+      int kvHeads,
+      int intermediate,
+      int maxPositions,
+      long seed) {
+    this(alphabet, hidden, layers, heads, kvHeads, intermediate, maxPositions, seed, "qwen2", true);
+  }
 
   /** Digits, arithmetic, letters and punctuation for the built-in task families. */
   public static final String DEFAULT_ALPHABET =
@@ -50,7 +68,7 @@ public record TinyStudent(
       int endOfText = tok.tokenId("<|endoftext|>");
       ModelConfig c =
           new ModelConfig(
-              "qwen2",
+              modelType,
               tok.vocabSize(),
               hidden,
               intermediate,
@@ -60,8 +78,8 @@ public record TinyStudent(
               maxPositions,
               1e-6,
               10000.0,
-              true,
-              true,
+              tied,
+              modelType.equals("qwen2"), // llama's attention_bias is false in every real release
               null,
               List.of(imEnd));
       Set<Integer> eos = new LinkedHashSet<>(List.of(imEnd, endOfText));

@@ -218,6 +218,74 @@ class ModelCommandTest {
         .isEqualTo(2);
   }
 
+  @Test
+  void initWritesALlamaStudentWithoutBiasesAndAnUntiedHead(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("llama");
+    int rc =
+        Main.execute(
+            "model", "init", "--output", dir.toString(), "--arch", "llama", "--untied",
+            "--hidden", "32", "--layers", "2", "--heads", "4", "--kv-heads", "2", "--ffn", "64",
+            "--dtype", "BF16", "--seed", "3");
+    assertThat(rc).isZero();
+    JsonNode cfg = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+    assertThat(cfg.get("model_type").asText()).isEqualTo("llama");
+    assertThat(cfg.get("architectures").get(0).asText()).isEqualTo("LlamaForCausalLM");
+    assertThat(cfg.get("attention_bias").asBoolean()).isFalse();
+    assertThat(cfg.get("mlp_bias").asBoolean()).isFalse();
+    assertThat(cfg.get("head_dim").asInt()).isEqualTo(8);
+    assertThat(cfg.get("tie_word_embeddings").asBoolean()).isFalse();
+    assertThat(cfg.get("torch_dtype").asText()).isEqualTo("bfloat16");
+    try (NDManager m = NDManager.newBaseManager();
+        Checkpoint ckpt = Checkpoint.load(dir, m)) {
+      ModelConfig c = ckpt.model().config();
+      assertThat(c.modelType()).isEqualTo("llama");
+      assertThat(c.attentionBias()).isFalse();
+      assertThat(c.tieWordEmbeddings()).isFalse();
+      assertThat(ckpt.model().parameters().keySet())
+          .contains("lm_head.weight")
+          .noneMatch(name -> name.endsWith(".bias"));
+      assertThat(ckpt.model().parameters()).hasSize(CausalLM.expectedShapes(c).size());
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      var stored = SafeTensors.read(dir.resolve("model.safetensors"), m).keySet();
+      assertThat(stored).contains("lm_head.weight").noneMatch(name -> name.endsWith(".bias"));
+    }
+    assertThat(
+            Main.execute(
+                "model", "init", "--output", tmp.resolve("x").toString(), "--arch", "gpt2"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void tokenizeWritesTheIdsAndTheRenderedConversation(@TempDir Path tmp) throws Exception {
+    Path dir = tinyCheckpoint(tmp);
+    Path in = tmp.resolve("in.jsonl");
+    Files.writeString(
+        in,
+        "{\"id\": \"a\", \"text\": \"12+3\"}\n"
+            + "{\"id\": 2, \"messages\": [{\"role\": \"user\", \"content\": \"1+1\"}],"
+            + " \"add_generation_prompt\": true}\n");
+    Path out = tmp.resolve("out.jsonl");
+    assertThat(
+            Main.execute(
+                "model", "tokenize", "--checkpoint", dir.toString(), "--input", in.toString(),
+                "--output", out.toString()))
+        .isZero();
+    List<String> lines = Files.readAllLines(out);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode first = json.readTree(lines.get(0));
+    JsonNode second = json.readTree(lines.get(1));
+    try (TextTokenizer tok = TextTokenizer.load(dir)) {
+      assertThat(first.get("id").asText()).isEqualTo("a");
+      assertThat(json.convertValue(first.get("input_ids"), long[].class))
+          .containsExactly(tok.encode("12+3"));
+      String rendered = new ChatMlTemplate().render(List.of(aha.model.chat.ChatMessage.user("1+1")), true);
+      assertThat(second.get("text").asText()).isEqualTo(rendered);
+      assertThat(json.convertValue(second.get("input_ids"), long[].class))
+          .containsExactly(tok.encode(rendered));
+    }
+  }
+
   static Path tinyCheckpoint(Path tmp) throws Exception {
     Path dir = tmp.resolve("ckpt");
     try (NDManager m = NDManager.newBaseManager();

@@ -46,12 +46,33 @@ class CharTokenizerTest {
   }
 
   @Test
-  void unknownCharactersBecomeUnk() {
+  void charactersOutsideTheAlphabetAreDroppedAsQwen2TokenizerDoes() {
+    // transformers 5 rebuilds a qwen2 folder's tokenizer as byte-level BPE without an unk token
     try (TextTokenizer t = TextTokenizer.chars("ab", CharTokenizerJson.REASONING_TAGS, null)) {
-      long[] ids = t.encode("aZb");
-      assertThat(ids)
-          .containsExactly(t.tokenId("a"), t.tokenId(CharTokenizerJson.UNK), t.tokenId("b"));
+      assertThat(t.encode("aZb")).containsExactly(t.tokenId("a"), t.tokenId("b"));
     }
+  }
+
+  @Test
+  void aMultiByteCharacterIsStillOneToken() {
+    String alphabet = "a \u221a\u00d7\u00e9\u221e"; // a, space, √, ×, é, ∞ (√ and ∞ share two bytes)
+    try (TextTokenizer t = TextTokenizer.chars(alphabet, CharTokenizerJson.REASONING_TAGS, null)) {
+      String text = "\u221a\u00d7a \u221e\u00e9";
+      long[] ids = t.encode(text);
+      assertThat(ids).hasSize(6);
+      // the alphabet keeps ids 8.. in order, the byte pieces come after it
+      assertThat(ids[0]).isEqualTo(8 + 2);
+      assertThat(ids[3]).isEqualTo(8 + 1);
+      assertThat(ids[4]).isEqualTo(8 + 5);
+      assertThat(t.decode(ids, false)).isEqualTo(text);
+      assertThat(t.vocabSize()).isGreaterThan(8 + alphabet.length());
+    }
+  }
+
+  @Test
+  void spacesAndNewlinesUseTheirByteLevelSpelling() {
+    assertThat(CharTokenizerJson.byteLevel(" \n\t")).isEqualTo("\u0120\u010a\u0109");
+    assertThat(CharTokenizerJson.byteLevel("az!~")).isEqualTo("az!~");
   }
 
   @Test
