@@ -91,9 +91,12 @@ math-verify-importable:
 # transformers and compared with aha: keys, config, tokenizer ids, chat template, per-token log-probs
 # (README, "Checkpoints in transformers"). Needs a python with torch and transformers, which CI
 # machines lack, so it is not part of `make test`.
+# CHECKPOINTS="dir ..." adds trained folders, e.g. CHECKPOINTS=datasets/countdown-tiny/05-grpo/checkpoint
 AHA_TORCH_PYTHON ?= python3
+CHECKPOINTS ?=
 interop-check: torch-importable build
-	AHA_TORCH_PYTHON=$(AHA_TORCH_PYTHON) $(AHA_TORCH_PYTHON) scripts/transformers-load-check.py
+	AHA_TORCH_PYTHON=$(AHA_TORCH_PYTHON) $(AHA_TORCH_PYTHON) scripts/transformers-load-check.py \
+	  $(foreach c,$(CHECKPOINTS),--checkpoint $(c))
 
 torch-importable:
 	@$(AHA_TORCH_PYTHON) -c 'import torch, transformers, safetensors' 2>/dev/null || { echo "make interop-check:" \

@@ -4,7 +4,7 @@
 Usage (see README.md, "Checkpoints in transformers"):
     make interop-check AHA_TORCH_PYTHON=/path/to/python      # a python with torch + transformers
     AHA_TORCH_PYTHON=/path/to/python make interop-check       # the same
-    /path/to/python scripts/transformers-load-check.py [--keep DIR]
+    /path/to/python scripts/transformers-load-check.py [--keep DIR] [--checkpoint DIR]...
 
 For each case (qwen2 and llama, F32 and BF16 weights, tied head, plus two untied ones):
 1. `scripts/aha model init` writes a small random checkpoint into a temporary folder;
@@ -20,6 +20,7 @@ For each case (qwen2 and llama, F32 and BF16 weights, tied head, plus two untied
    norms) give almost flat attention and logits, under which a wrong rope or a dropped bias would
    barely show, so the copy scales the weights by 10 and draws biases and norm gains at random
    (same names, shapes and dtype).
+--checkpoint adds a trained folder (a run's SFT or GRPO student), checked by 2 to 4 as written.
 Prints one line per case and exits 1 if any case fails (2 if aha itself failed to run).
 The JVM side runs through scripts/aha, which keeps DJL offline.
 """
@@ -233,9 +234,31 @@ def run_case(arch, dtype, tied, seed, root):
     return ok
 
 
+def run_trained(ckpt, root):
+    """An existing checkpoint (e.g. the SFT or GRPO student of a run): load, tokenizer, log-probs as
+    written; the folder is only read (the work files go to root)."""
+    work = os.path.join(root, "trained")
+    os.makedirs(work)
+    try:
+        model = check_model(ckpt)
+        tok_class, chat = check_tokenizer(ckpt, work)
+        worst, tokens, std = check_logprobs(ckpt, work, 7)
+    except CaseFailure as e:
+        print(f"FAIL {ckpt}: {e}")
+        return False
+    ok = worst <= TOLERANCE
+    print(f"{'PASS' if ok else 'FAIL'} {ckpt}: {type(model).__name__} loaded with no missing/unexpected/"
+          f"mismatched keys; {tok_class} ids equal on {len(TEXTS)} texts, {chat}; log-probs max |diff| "
+          f"{worst:.2e} (std of log-probs {std:.2f}), {tokens} tokens (limit {TOLERANCE:g})")
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", help="write the cases into this folder and keep it (default: a temp folder)")
+    ap.add_argument("--checkpoint", action="append", default=[],
+                    help="also check this trained checkpoint folder as written (repeatable), "
+                         "e.g. datasets/countdown-tiny/05-grpo/checkpoint")
     args = ap.parse_args()
     torch.set_num_threads(1)  # small models; leave the other cores to whatever else runs
     torch.manual_seed(0)
@@ -246,6 +269,8 @@ def main():
         os.makedirs(root)
     try:
         results = [run_case(a, d, t, seed, root) for seed, (a, d, t) in enumerate(CASES, start=11)]
+        for i, ckpt in enumerate(args.checkpoint):
+            results.append(run_trained(os.path.abspath(ckpt), os.path.join(root, f"given-{i}")))
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
