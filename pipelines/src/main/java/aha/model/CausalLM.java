@@ -234,13 +234,13 @@ public final class CausalLM implements AutoCloseable {
    * The q/k/v and gate/up weights of every layer stacked into one matrix each, so that a layer
    * makes two projections where it would make five (HF's fused-kernel layout). Built from the live
    * parameters with differentiable concatenation: for a plain forward (training, scoring) on every
-   * call, for generation once per {@link KvCache}, whose lifetime (one generate call) is shorter
-   * than any weight update.
+   * call, q/k/v only; for generation once per {@link KvCache}, whose lifetime (one generate call)
+   * is shorter than any weight update, q/k/v and gate/up.
    */
   static final class Fused {
     final NDArray[] qkvWeight; // (H*hd + 2*KV*hd, hidden)
     final NDArray[] qkvBias; // (H*hd + 2*KV*hd), or null entries without attention bias
-    final NDArray[] gateUpWeight; // (2*intermediate, hidden)
+    final NDArray[] gateUpWeight; // (2*intermediate, hidden); null entries without a cache
 
     Fused(int layers) {
       qkvWeight = new NDArray[layers];
@@ -273,9 +273,11 @@ public final class CausalLM implements AutoCloseable {
             NDArrays.concat(
                 new NDList(p(a + "q_proj.bias"), p(a + "k_proj.bias"), p(a + "v_proj.bias")));
       }
-      String mlp = "model.layers." + i + ".mlp.";
-      f.gateUpWeight[i] =
-          NDArrays.concat(new NDList(p(mlp + "gate_proj.weight"), p(mlp + "up_proj.weight")));
+      if (cache != null) {
+        String mlp = "model.layers." + i + ".mlp.";
+        f.gateUpWeight[i] =
+            NDArrays.concat(new NDList(p(mlp + "gate_proj.weight"), p(mlp + "up_proj.weight")));
+      }
     }
     if (cache != null) cache.setFused(f);
     return f;
@@ -344,9 +346,19 @@ public final class CausalLM implements AutoCloseable {
 
   /** SwiGLU: down(silu(gate(h)) * up(h)), gate and up as one projection. */
   private NDArray mlp(NDArray h, String l, int layer, Fused fused) {
-    NDList gu = linear(h, fused.gateUpWeight[layer], null).split(2, 2); // h (b, s, hidden)
-    NDArray g = gu.get(0);
-    return linear(g.mul(Activation.sigmoid(g)).mul(gu.get(1)), p(l + "mlp.down_proj.weight"), null);
+    NDArray g;
+    NDArray u;
+    if (fused.gateUpWeight[layer] != null) {
+      NDList gu = linear(h, fused.gateUpWeight[layer], null).split(2, 2); // h (b, s, hidden)
+      g = gu.get(0);
+      u = gu.get(1);
+    } else {
+      // two projections: the backward then sums dh in the same order as before the fusion, so
+      // training stays bit-identical (one (2*ffn)-wide matmul adds the halves in another order)
+      g = linear(h, p(l + "mlp.gate_proj.weight"), null);
+      u = linear(h, p(l + "mlp.up_proj.weight"), null);
+    }
+    return linear(g.mul(Activation.sigmoid(g)).mul(u), p(l + "mlp.down_proj.weight"), null);
   }
 
   /** x / sqrt(mean(x^2) + eps) * w over the last axis. */
