@@ -37,6 +37,12 @@ public final class CausalLM implements AutoCloseable {
   private final Map<String, NDArray> params;
   private final NDArray cos; // (max_positions, head_dim)
   private final NDArray sin; // (max_positions, head_dim), first half negated: see rope()
+  // 0-dim float32 constants made once by Scalars.of (libtorch-owned, so autograd may keep them)
+  // and reused by every forward: a fresh Scalars.of costs two engine calls, and a decode step
+  // needed 22 of them
+  private final NDArray rmsEps; // rms_norm_eps
+  private final NDArray minusHalf; // -0.5, the exponent of rmsNorm's inverse square root
+  private final NDArray attentionScale; // 1 / sqrt(head_dim)
 
   /**
    * Takes ownership of {@code params} (they are attached to this model's manager) and checks that
@@ -70,6 +76,11 @@ public final class CausalLM implements AutoCloseable {
     NDArray[] rope = ropeTables(config, manager);
     this.cos = rope[0];
     this.sin = rope[1];
+    this.rmsEps = Scalars.of(cos, config.rmsNormEps());
+    this.minusHalf = Scalars.of(cos, -0.5);
+    this.attentionScale = Scalars.of(cos, 1.0 / Math.sqrt(config.headDim()));
+    // they belong to the model, not to a scope that may be open around its construction
+    NDScope.unregister(rmsEps, minusHalf, attentionScale);
   }
 
   /**
@@ -330,13 +341,13 @@ public final class CausalLM implements AutoCloseable {
     NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)); // (b, KV, rep*s, t)
     if (s == 1) {
       // rows are the rep heads of one query: the bias (b, 1, 1, t) broadcasts over them as is
-      scores = scores.mul(Scalars.of(scores, 1.0 / Math.sqrt(hd)));
+      scores = scores.mul(attentionScale);
       if (bias != null) scores = scores.add(bias);
       NDArray out = scores.softmax(-1).matMul(v); // (b, KV, rep, hd) = (b, H, 1, hd)
       return linear(out.reshape(b, 1, heads * hd), p(l + "self_attn.o_proj.weight"), null);
     }
     scores = scores.reshape(b, heads, s, t);
-    scores = scores.mul(Scalars.of(scores, 1.0 / Math.sqrt(hd)));
+    scores = scores.mul(attentionScale);
     if (bias != null) scores = scores.add(bias);
     NDArray probs = scores.softmax(-1);
     NDArray out = probs.reshape(b, kvHeads, rep * s, t).matMul(v); // (b, KV, rep*s, hd)
@@ -364,7 +375,7 @@ public final class CausalLM implements AutoCloseable {
   /** x / sqrt(mean(x^2) + eps) * w over the last axis. */
   private NDArray rmsNorm(NDArray x, NDArray w) {
     NDArray ms = x.square().mean(new int[] {-1}, true);
-    NDArray inv = ms.add(Scalars.of(ms, config.rmsNormEps())).pow(Scalars.of(ms, -0.5));
+    NDArray inv = ms.add(rmsEps).pow(minusHalf);
     return x.mul(inv).mul(w);
   }
 
