@@ -3,8 +3,12 @@
 4 heads, 2 KV heads, SwiGLU 352, tied 64-token vocabulary), the same measurements (training
 forward+backward tokens/s and 6*N*tokens/s, KV-cache generation tokens/s at batch 1, 8, 32).
 
-Usage: /usr/bin/python3 scripts/bench-model-torch.py [batch seq steps threads]
-(Debian's python3-torch; call /usr/bin/python3, a pyenv python may lack torch.)
+Usage: PYTHON scripts/bench-model-torch.py [batch seq steps threads] [--interop=N] [--windows=K]
+       PYTHON scripts/bench-model-torch.py batch seq steps threads --interop=N --serve
+Alone it prints the best of K timing windows per measurement (steps training steps per window;
+3 generations of 64 new tokens per window). With --serve, aha.model.ModelBenchmark drives it:
+one request per stdin line ('train', 'gen B'), one tokens/s figure per line, so that the two
+engines are timed in alternating windows on a shared machine. threads 0 = torch's default.
 """
 import os
 import sys
@@ -78,41 +82,100 @@ def forward(p, ids, cache=None, past=0):
     return F.linear(rms(x, p["norm"]), p["embed"])
 
 
-def main():
-    batch, seq, steps = (int(a) for a in (sys.argv[1:4] + ["16", "128", "30"][len(sys.argv[1:4]):]))
-    if len(sys.argv) > 4:
-        torch.set_num_threads(int(sys.argv[4]))
-    p = params()
-    n = sum(t.numel() for t in all_tensors(p))
-    print(f"torch {torch.__version__}: params={n:,} threads={torch.get_num_threads()} "
-          f"load={os.getloadavg()[0]:.1f}")
-    ids = torch.randint(0, V, (batch, seq))
-    for step in range(3 + steps):
-        if step == 3:
+def set_threads(threads, interop):
+    # interop threads can only be set before the first parallel op
+    if interop:
+        torch.set_num_interop_threads(interop)
+    if threads:
+        torch.set_num_threads(threads)
+
+
+def train_tps(p, ids, steps, warmup):
+    batch, seq = ids.shape
+    for step in range(warmup + steps):
+        if step == warmup:
             start = time.perf_counter()
         logits = forward(p, ids)
         lp = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:, None]).squeeze(-1)
         (-lp.mean()).backward()
         for t in all_tensors(p):
             t.grad = None
-    tps = steps * batch * seq / (time.perf_counter() - start)
-    print(f"train fwd+bwd: batch={batch} seq={seq}  {tps:.0f} tokens/s  {6 * n * tps / 1e9:.1f} GFLOP/s")
+    return steps * batch * seq / (time.perf_counter() - start)
+
+
+def generate_tps(p, prompt, runs=3, new=64):
+    def run():
+        cache = [None] * L
+        logits = forward(p, prompt, cache, 0)
+        past = prompt.shape[1]
+        for _ in range(new):
+            nxt = torch.multinomial(logits[:, -1].softmax(-1), 1)
+            logits = forward(p, nxt, cache, past)
+            past += 1
     with torch.no_grad():
-        for b in (1, 8, 32):
-            prompt = torch.randint(0, V, (b, 16))
-            def run():
-                cache = [None] * L
-                logits = forward(p, prompt, cache, 0)
-                past = 16
-                for _ in range(64):
-                    nxt = torch.multinomial(logits[:, -1].softmax(-1), 1)
-                    logits = forward(p, nxt, cache, past)
-                    past += 1
+        start = time.perf_counter()
+        for _ in range(runs):
             run()
-            start = time.perf_counter()
-            for _ in range(3):
-                run()
-            print(f"generate: batch={b} prompt=16 new=64  {3 * 64 * b / (time.perf_counter() - start):.0f} tokens/s")
+        return runs * new * prompt.shape[0] / (time.perf_counter() - start)
+
+
+class Bench:
+    """The measurements, each warmed up on first use; one call is one timing window."""
+
+    def __init__(self, batch, seq, steps):
+        torch.manual_seed(0)
+        self.p = params()
+        self.n = sum(t.numel() for t in all_tensors(self.p))
+        self.ids = torch.randint(0, V, (batch, seq))
+        self.steps = steps
+        self.prompts = {}
+
+    def train(self):
+        warm = 0 if self.prompts.get("trained") else 3
+        self.prompts["trained"] = True
+        return train_tps(self.p, self.ids, self.steps, warm)
+
+    def generate(self, b):
+        if b not in self.prompts:
+            self.prompts[b] = torch.randint(0, V, (b, 16))
+            generate_tps(self.p, self.prompts[b], runs=1)  # warm-up
+        return generate_tps(self.p, self.prompts[b])
+
+
+def header(bench):
+    return (f"torch {torch.__version__}: params={bench.n:,} threads={torch.get_num_threads()} "
+            f"interop={torch.get_num_interop_threads()} load={os.getloadavg()[0]:.1f}")
+
+
+def serve(bench):
+    """One line per request on stdin: 'train' or 'gen B'; answers tokens/s on stdout."""
+    print(header(bench), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        tps = bench.train() if words[0] == "train" else bench.generate(int(words[1]))
+        print(f"{tps:.1f}", flush=True)
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    flags = dict(a[2:].split("=", 1) if "=" in a else (a[2:], "1") for a in sys.argv[1:] if a.startswith("--"))
+    batch, seq, steps = (int(a) for a in (args[0:3] + ["16", "128", "10"][len(args[0:3]):]))
+    threads = int(args[3]) if len(args) > 3 else 0
+    set_threads(threads, int(flags.get("interop", "0")))
+    bench = Bench(batch, seq, steps)
+    if "serve" in flags:
+        serve(bench)
+        return
+    windows = int(flags.get("windows", "5"))
+    print(header(bench))
+    best = max(bench.train() for _ in range(windows))
+    print(f"train fwd+bwd: batch={batch} seq={seq}  {best:.0f} tokens/s  {6 * bench.n * best / 1e9:.1f} GFLOP/s"
+          f"  (best of {windows} windows of {steps} steps)")
+    for b in (1, 8, 32):
+        best = max(bench.generate(b) for _ in range(windows))
+        print(f"generate: batch={b} prompt=16 new=64  {best:.0f} tokens/s  (best of {windows})")
 
 
 if __name__ == "__main__":

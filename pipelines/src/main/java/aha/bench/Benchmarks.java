@@ -32,7 +32,7 @@ public final class Benchmarks {
     ALL.put("teacher", new Entry("Teacher client against the local teacher server (same machine)",
         "scripts/aha bench --only teacher", aha.teacher.TeacherBenchmark::main));
     ALL.put("model", new Entry("Model: training fwd+bwd and generation tokens/s, achieved GFLOP/s (tiny student)",
-        "scripts/aha bench --only model", args -> aha.model.ModelBenchmark.main(new String[] {"16", "128", "30"})));
+        "scripts/aha bench --only model", args -> aha.model.ModelBenchmark.main(new String[] {"16", "128", "10"})));
     ALL.put("filter", new Entry("Filter stage on synthetic Countdown generations (Direct and Spark local[2])",
         "scripts/aha bench --only filter", Benchmarks::filter));
     ALL.put("scaling", new Entry("Filter stage scaling: Direct, Spark local[2] and a standalone cluster on this machine",

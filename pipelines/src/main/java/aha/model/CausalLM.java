@@ -36,8 +36,13 @@ public final class CausalLM implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> params;
   private final NDArray cos; // (max_positions, head_dim)
-  private final NDArray sin; // (max_positions, head_dim)
-  private final NDArray rotateHalf; // (head_dim, head_dim): x @ R = rotate_half(x)
+  private final NDArray sin; // (max_positions, head_dim), first half negated: see rope()
+  // 0-dim float32 constants made once by Scalars.of (libtorch-owned, so autograd may keep them)
+  // and reused by every forward: a fresh Scalars.of costs two engine calls, and a decode step
+  // needed 22 of them
+  private final NDArray rmsEps; // rms_norm_eps
+  private final NDArray minusHalf; // -0.5, the exponent of rmsNorm's inverse square root
+  private final NDArray attentionScale; // 1 / sqrt(head_dim)
 
   /**
    * Takes ownership of {@code params} (they are attached to this model's manager) and checks that
@@ -71,13 +76,11 @@ public final class CausalLM implements AutoCloseable {
     NDArray[] rope = ropeTables(config, manager);
     this.cos = rope[0];
     this.sin = rope[1];
-    int hd = config.headDim();
-    float[] r = new float[hd * hd];
-    for (int i = 0; i < hd / 2; i++) {
-      r[(i + hd / 2) * hd + i] = -1f; // out[i] = -x[i + hd/2]
-      r[i * hd + i + hd / 2] = 1f; // out[i + hd/2] = x[i]
-    }
-    this.rotateHalf = manager.create(r, new Shape(hd, hd));
+    this.rmsEps = Scalars.of(cos, config.rmsNormEps());
+    this.minusHalf = Scalars.of(cos, -0.5);
+    this.attentionScale = Scalars.of(cos, 1.0 / Math.sqrt(config.headDim()));
+    // they belong to the model, not to a scope that may be open around its construction
+    NDScope.unregister(rmsEps, minusHalf, attentionScale);
   }
 
   /**
@@ -198,6 +201,7 @@ public final class CausalLM implements AutoCloseable {
     // bias (batch, 1, seq, total): 0 where query i (absolute past+i) may see key j, i.e.
     // j <= past+i and key j is a real token; MASKED elsewhere
     float[] bias = new float[batch * seq * total];
+    boolean anyMasked = false;
     for (int b = 0; b < batch; b++) {
       long real = 0;
       for (int j = 0; j < total; j++) {
@@ -205,23 +209,28 @@ public final class CausalLM implements AutoCloseable {
         if (j >= past) positions[b * seq + j - past] = Math.max(0, real + (isReal ? 0 : -1));
         if (isReal) real++;
         for (int i = 0; i < seq; i++) {
-          if (!isReal || j > past + i) bias[(b * seq + i) * total + j] = MASKED;
+          if (!isReal || j > past + i) {
+            bias[(b * seq + i) * total + j] = MASKED;
+            anyMasked = true;
+          }
         }
       }
     }
     NDArray pos = m.create(positions, new Shape(batch, 1, seq));
     NDArray cosP = lookup(pos, cos); // (batch, 1, seq, head_dim)
     NDArray sinP = lookup(pos, sin);
-    NDArray attnBias = m.create(bias, new Shape(batch, 1, seq, total));
+    // a decoding step of unpadded rows sees every key: adding an all-zero bias would change nothing
+    NDArray attnBias = anyMasked ? m.create(bias, new Shape(batch, 1, seq, total)) : null;
+    Fused fused = fused(cache);
 
     NDArray tokens = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
     NDArray x = lookup(tokens, p("model.embed_tokens.weight")); // (batch, seq, hidden)
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String l = "model.layers." + i + ".";
       NDArray h = rmsNorm(x, p(l + "input_layernorm.weight"));
-      x = x.add(attention(h, l, i, cosP, sinP, attnBias, cache));
+      x = x.add(attention(h, l, i, fused, cosP, sinP, attnBias, cache));
       h = rmsNorm(x, p(l + "post_attention_layernorm.weight"));
-      x = x.add(mlp(h, l));
+      x = x.add(mlp(h, l, i, fused));
     }
     if (lastOnly && seq > 1) {
       x = x.get(new NDIndex().addAllDim().addSliceDim(seq - 1, seq)); // (batch, 1, hidden)
@@ -232,27 +241,86 @@ public final class CausalLM implements AutoCloseable {
     return linear(x, head, null); // (batch, seq, vocab)
   }
 
-  /** Grouped-query self-attention of one layer; h (batch, seq, hidden) -> (batch, seq, hidden). */
+  /**
+   * The q/k/v and gate/up weights of every layer stacked into one matrix each, so that a layer
+   * makes two projections where it would make five (HF's fused-kernel layout). Built from the live
+   * parameters with differentiable concatenation: for a plain forward (training, scoring) on every
+   * call, q/k/v only; for generation once per {@link KvCache}, whose lifetime (one generate call)
+   * is shorter than any weight update, q/k/v and gate/up.
+   */
+  static final class Fused {
+    final NDArray[] qkvWeight; // (H*hd + 2*KV*hd, hidden)
+    final NDArray[] qkvBias; // (H*hd + 2*KV*hd), or null entries without attention bias
+    final NDArray[] gateUpWeight; // (2*intermediate, hidden); null entries without a cache
+
+    Fused(int layers) {
+      qkvWeight = new NDArray[layers];
+      qkvBias = new NDArray[layers];
+      gateUpWeight = new NDArray[layers];
+    }
+
+    void attach(NDManager m) {
+      for (NDArray[] group : new NDArray[][] {qkvWeight, qkvBias, gateUpWeight}) {
+        for (NDArray a : group) {
+          if (a == null) continue;
+          NDScope.unregister(a);
+          a.attach(m);
+        }
+      }
+    }
+  }
+
+  private Fused fused(KvCache cache) {
+    if (cache != null && cache.fused() != null) return cache.fused();
+    int n = config.numHiddenLayers();
+    Fused f = new Fused(n);
+    for (int i = 0; i < n; i++) {
+      String a = "model.layers." + i + ".self_attn.";
+      f.qkvWeight[i] =
+          NDArrays.concat(
+              new NDList(p(a + "q_proj.weight"), p(a + "k_proj.weight"), p(a + "v_proj.weight")));
+      if (config.attentionBias()) {
+        f.qkvBias[i] =
+            NDArrays.concat(
+                new NDList(p(a + "q_proj.bias"), p(a + "k_proj.bias"), p(a + "v_proj.bias")));
+      }
+      if (cache != null) {
+        String mlp = "model.layers." + i + ".mlp.";
+        f.gateUpWeight[i] =
+            NDArrays.concat(new NDList(p(mlp + "gate_proj.weight"), p(mlp + "up_proj.weight")));
+      }
+    }
+    if (cache != null) cache.setFused(f);
+    return f;
+  }
+
+  /**
+   * Grouped-query self-attention of one layer; h (batch, seq, hidden) -> (batch, seq, hidden).
+   *
+   * @param bias (batch, 1, seq, total) additive mask, or null when every query sees every key
+   */
   private NDArray attention(
-      NDArray h, String l, int layer, NDArray cosP, NDArray sinP, NDArray bias, KvCache cache) {
+      NDArray h,
+      String l,
+      int layer,
+      Fused fused,
+      NDArray cosP,
+      NDArray sinP,
+      NDArray bias,
+      KvCache cache) {
     long b = h.getShape().get(0);
     long s = h.getShape().get(1);
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
     int hd = config.headDim();
     int rep = heads / kvHeads;
-    String a = l + "self_attn.";
-    // one projection for q, k and v: weights stacked (H*hd + 2*KV*hd, hidden), as HF's fused
-    // qkv kernels do; fewer engine calls than three projections and three reshapes
-    NDArray w =
-        NDArrays.concat(
-            new NDList(p(a + "q_proj.weight"), p(a + "k_proj.weight"), p(a + "v_proj.weight")));
-    NDArray bqkv =
-        config.attentionBias()
-            ? NDArrays.concat(
-                new NDList(p(a + "q_proj.bias"), p(a + "k_proj.bias"), p(a + "v_proj.bias")))
-            : null;
-    NDArray qkv = linear(h, w, bqkv).reshape(b, s, heads + 2 * kvHeads, hd).transpose(0, 2, 1, 3);
+    NDArray qkv = linear(h, fused.qkvWeight[layer], fused.qkvBias[layer]);
+    // (b, s, (H + 2*KV) * hd) -> (b, H + 2*KV, s, hd); with one position the transpose moves
+    // nothing, so a reshape does it in one call
+    qkv =
+        s == 1
+            ? qkv.reshape(b, heads + 2 * kvHeads, 1, hd)
+            : qkv.reshape(b, s, heads + 2 * kvHeads, hd).transpose(0, 2, 1, 3);
     NDList parts = qkv.split(new long[] {heads + kvHeads}, 1);
     NDArray qk = rope(parts.get(0), cosP, sinP); // (b, H + KV, s, hd)
     NDArray v = parts.get(1); // (b, KV, s, hd)
@@ -270,34 +338,58 @@ public final class CausalLM implements AutoCloseable {
     // Query heads h = g*rep + r share KV head g (HF repeat_kv): fold the rep query heads of a
     // group into the row axis instead of copying K and V rep times.
     NDArray qg = q.reshape(b, kvHeads, rep * s, hd);
-    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, heads, s, t); // (b,H,s,t)
-    NDArray probs = scores.mul(Scalars.of(scores, 1.0 / Math.sqrt(hd))).add(bias).softmax(-1);
+    NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)); // (b, KV, rep*s, t)
+    if (s == 1) {
+      // rows are the rep heads of one query: the bias (b, 1, 1, t) broadcasts over them as is
+      scores = scores.mul(attentionScale);
+      if (bias != null) scores = scores.add(bias);
+      NDArray out = scores.softmax(-1).matMul(v); // (b, KV, rep, hd) = (b, H, 1, hd)
+      return linear(out.reshape(b, 1, heads * hd), p(l + "self_attn.o_proj.weight"), null);
+    }
+    scores = scores.reshape(b, heads, s, t);
+    scores = scores.mul(attentionScale);
+    if (bias != null) scores = scores.add(bias);
+    NDArray probs = scores.softmax(-1);
     NDArray out = probs.reshape(b, kvHeads, rep * s, t).matMul(v); // (b, KV, rep*s, hd)
     out = out.reshape(b, heads, s, hd).transpose(0, 2, 1, 3).reshape(b, s, heads * hd);
-    return linear(out, p(a + "o_proj.weight"), null);
+    return linear(out, p(l + "self_attn.o_proj.weight"), null);
   }
 
-  /** SwiGLU: down(silu(gate(h)) * up(h)). */
-  private NDArray mlp(NDArray h, String l) {
-    NDArray g = linear(h, p(l + "mlp.gate_proj.weight"), null);
-    NDArray u = linear(h, p(l + "mlp.up_proj.weight"), null);
+  /** SwiGLU: down(silu(gate(h)) * up(h)), gate and up as one projection. */
+  private NDArray mlp(NDArray h, String l, int layer, Fused fused) {
+    NDArray g;
+    NDArray u;
+    if (fused.gateUpWeight[layer] != null) {
+      NDList gu = linear(h, fused.gateUpWeight[layer], null).split(2, 2); // h (b, s, hidden)
+      g = gu.get(0);
+      u = gu.get(1);
+    } else {
+      // two projections: the backward then sums dh in the same order as before the fusion, so
+      // training stays bit-identical (one (2*ffn)-wide matmul adds the halves in another order)
+      g = linear(h, p(l + "mlp.gate_proj.weight"), null);
+      u = linear(h, p(l + "mlp.up_proj.weight"), null);
+    }
     return linear(g.mul(Activation.sigmoid(g)).mul(u), p(l + "mlp.down_proj.weight"), null);
   }
 
   /** x / sqrt(mean(x^2) + eps) * w over the last axis. */
   private NDArray rmsNorm(NDArray x, NDArray w) {
     NDArray ms = x.square().mean(new int[] {-1}, true);
-    NDArray inv = ms.add(Scalars.of(ms, config.rmsNormEps())).pow(Scalars.of(ms, -0.5));
+    NDArray inv = ms.add(rmsEps).pow(minusHalf);
     return x.mul(inv).mul(w);
   }
 
   /**
-   * HF rotate-half RoPE: x*cos + rotate_half(x)*sin with rotate_half([a, b]) = [-b, a], the
-   * rotation done as one matmul with a fixed (head_dim, head_dim) matrix of 0 and ±1 (exact). x (b,
-   * heads, s, hd), cos/sin (b, 1, s, hd).
+   * HF rotate-half RoPE: x*cos + rotate_half(x)*sin with rotate_half([a, b]) = [-b, a]. The sign
+   * lives in the table (its first half is -sin), so the rotation is a swap of the halves, [b, a]:
+   * (-b)*sin and b*(-sin) are the same float. x (b, heads, s, hd), cos/sin (b, 1, s, hd).
+   * (A matmul with a 0/±1 matrix did the swap before: exact too, but on small decode shapes
+   * libtorch's matmul cost ten times the split and concat.)
    */
-  private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-    return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
+  private NDArray rope(NDArray x, NDArray cos, NDArray signedSin) {
+    NDList halves = x.split(2, 3); // DJL's split and concat take no negative axis
+    NDArray swapped = halves.get(1).concat(halves.get(0), 3);
+    return x.mul(cos).add(swapped.mul(signedSin));
   }
 
   private static NDArray linear(NDArray x, NDArray w, NDArray b) {
@@ -317,7 +409,10 @@ public final class CausalLM implements AutoCloseable {
     return config.attentionBias() ? params.get(name) : null;
   }
 
-  /** cos/sin (positions, head_dim) computed in double, as the angle vector repeated twice. */
+  /**
+   * cos and signed sin (positions, head_dim) computed in double, as the angle vector repeated
+   * twice; the sin table's first half is negated (see {@link #rope}).
+   */
   private static NDArray[] ropeTables(ModelConfig c, NDManager m) {
     int hd = c.headDim();
     int n = c.maxPositionEmbeddings();
@@ -327,7 +422,8 @@ public final class CausalLM implements AutoCloseable {
       for (int i = 0; i < hd / 2; i++) {
         double angle = p / Math.pow(c.ropeTheta(), 2.0 * i / hd);
         cos[p * hd + i] = cos[p * hd + i + hd / 2] = (float) Math.cos(angle);
-        sin[p * hd + i] = sin[p * hd + i + hd / 2] = (float) Math.sin(angle);
+        sin[p * hd + i + hd / 2] = (float) Math.sin(angle);
+        sin[p * hd + i] = -sin[p * hd + i + hd / 2];
       }
     }
     return new NDArray[] {m.create(cos, new Shape(n, hd)), m.create(sin, new Shape(n, hd))};

@@ -14,6 +14,7 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private int length;
+  private CausalLM.Fused fused;
 
   public KvCache(int layers, NDManager parent) {
     this.manager = parent.newSubManager();
@@ -24,6 +25,16 @@ public final class KvCache implements AutoCloseable {
   /** Number of positions already cached (the same for every row: rows are padded together). */
   public int length() {
     return length;
+  }
+
+  /** The model's fused weights for this generation, built on its first forward; or null. */
+  CausalLM.Fused fused() {
+    return fused;
+  }
+
+  void setFused(CausalLM.Fused f) {
+    f.attach(manager);
+    fused = f;
   }
 
   NDArray keys(int layer) {
