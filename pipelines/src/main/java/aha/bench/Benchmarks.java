@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every benchmark of {@code make bench}, each a main method that prints markdown, gathered into one
@@ -94,28 +96,60 @@ public final class Benchmarks {
 
   private Benchmarks() {}
 
-  /** Runs the named benchmarks (all when {@code only} is empty) and writes the report. */
+  /**
+   * Runs the named benchmarks (all when {@code only} is empty) and writes the report. With {@code
+   * only}, an existing report keeps its other sections (and any notes written into them): each
+   * section run replaces the one with its title, or is appended.
+   */
   public static void write(Path output, List<String> only) throws IOException {
-    StringBuilder md = new StringBuilder();
-    md.append("# Benchmarks\n\n");
-    md.append("Written by `make bench` (`scripts/aha bench --output docs/benchmarks.md`); each section names\n");
-    md.append("the command that reruns it alone. Figures are from one run: on a shared 2-core VM expect\n");
-    md.append("±30% between runs.\n\n");
-    md.append("Machine: ").append(Machine.describe()).append("  \n");
-    md.append("Date: ").append(Instant.now()).append("\n\n");
+    Map<String, String> sections = new LinkedHashMap<>();
     for (Map.Entry<String, Entry> e : ALL.entrySet()) {
       if (!only.isEmpty() && !only.contains(e.getKey())) continue;
       Entry b = e.getValue();
       System.err.println("bench: " + e.getKey() + " ...");
-      md.append("## ").append(b.title()).append("\n\n");
-      md.append("Command: `").append(b.command()).append("`\n\n");
-      md.append(capture(b.main())).append("\n");
+      sections.put(b.title(), "## " + b.title() + "\n\nCommand: `" + b.command() + "`\n\n" + capture(b.main()) + "\n");
     }
+    String md = !only.isEmpty() && Files.exists(output)
+        ? splice(Files.readString(output), sections)
+        : header() + String.join("", sections.values());
     Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
     if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
-    Files.writeString(tmp, md.toString());
+    Files.writeString(tmp, md);
     Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    System.out.print(md);
+    System.out.print(String.join("", sections.values()));
+  }
+
+  private static String header() {
+    return "# Benchmarks\n\n"
+        + "Written by `make bench` (`scripts/aha bench --output docs/benchmarks.md`); each section names\n"
+        + "the command that reruns it alone. Figures are from one run: on a shared 2-core VM expect\n"
+        + "±30% between runs.\n\n"
+        + "Machine: " + Machine.describe() + "  \n"
+        + "Date: " + Instant.now() + "\n\n";
+  }
+
+  /**
+   * {@code report} with each of {@code sections} (title to its full text, heading included) in
+   * place of the section headed {@code ## title}, which runs to the next {@code ## } heading; a
+   * title the report lacks is appended.
+   */
+  static String splice(String report, Map<String, String> sections) {
+    List<String> lines = report.lines().toList();
+    StringBuilder out = new StringBuilder();
+    Set<String> placed = new HashSet<>();
+    String replacing = null;
+    for (String line : lines) {
+      if (line.startsWith("## ")) {
+        String title = line.substring(3).strip();
+        replacing = sections.containsKey(title) ? title : null;
+        if (replacing != null && placed.add(title)) out.append(sections.get(title));
+      }
+      if (replacing == null) out.append(line).append('\n');
+    }
+    sections.forEach((title, text) -> {
+      if (!placed.contains(title)) out.append(out.toString().endsWith("\n\n") ? "" : "\n").append(text);
+    });
+    return out.toString();
   }
 
   private static String capture(ThrowingMain main) {
