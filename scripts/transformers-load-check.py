@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -139,7 +140,12 @@ def check_tokenizer(ckpt, work):
         theirs = tok.encode(text, add_special_tokens=False)
         if theirs != ours[i]["input_ids"]:
             raise CaseFailure(f"text {i} {text!r}: transformers ids {theirs} != aha ids {ours[i]['input_ids']}")
-        if tok.decode(theirs) != text:
+        # a character outside a trained student's alphabet is dropped (by aha too): expect it gone
+        added = tok.get_added_vocab()
+        pieces = re.split("(" + "|".join(map(re.escape, sorted(added, key=len, reverse=True))) + ")", text)
+        kept = "".join(p if p in added else "".join(c for c in p if tok.encode(c, add_special_tokens=False))
+                       for p in pieces)
+        if tok.decode(theirs) != kept:
             raise CaseFailure(f"text {i} {text!r} decodes to {tok.decode(theirs)!r} in transformers")
 
     gen = GenerationConfig.from_pretrained(ckpt)
