@@ -86,58 +86,78 @@ final class ModelCommand implements Runnable {
       try (NDManager m = NDManager.newBaseManager();
           Checkpoint ckpt = Checkpoint.load(checkpoint, m)) {
         List<float[]> scores = ckpt.model().score(seqs, Math.max(1, batchSize));
-        Path tmp = output.resolveSibling("." + output.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-          for (int i = 0; i < seqs.size(); i++) {
-            ObjectNode o = json.createObjectNode();
-            o.set("id", ids.get(i));
-            var a = o.putArray("logprobs");
-            for (float f : scores.get(i)) a.add(f);
-            w.write(json.writeValueAsString(o));
-            w.write('\n');
-          }
+        List<ObjectNode> out = new ArrayList<>();
+        for (int i = 0; i < seqs.size(); i++) {
+          ObjectNode o = json.createObjectNode();
+          o.set("id", ids.get(i));
+          var a = o.putArray("logprobs");
+          for (float f : scores.get(i)) a.add(f);
+          out.add(o);
         }
-        Files.move(
-            tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);
+        writeJsonl(json, output, out);
       }
     }
 
     private void readInput(ObjectMapper json, List<JsonNode> ids, List<long[]> seqs) {
-      if (!Files.isRegularFile(input)) {
-        throw new BadInputException("Input file " + input + " does not exist");
-      }
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(input);
-      } catch (IOException e) {
-        throw new BadInputException("Cannot read " + input + ": " + e.getMessage(), e);
-      }
-      for (int n = 0; n < lines.size(); n++) {
-        String line = lines.get(n);
-        if (line.isBlank()) continue;
-        String where = input + ":" + (n + 1);
-        JsonNode row;
-        try {
-          row = json.readTree(line);
-        } catch (IOException e) {
-          throw new BadInputException(where + " is not valid JSON", e);
-        }
+      for (JsonlRow r : readJsonl(json, input)) {
+        JsonNode row = r.row();
         JsonNode arr = row.get("input_ids");
         if (!row.has("id") || arr == null || !arr.isArray()) {
-          throw new BadInputException(where + ": expected keys 'id' and 'input_ids' (a list)");
+          throw new BadInputException(r.where() + ": expected keys 'id' and 'input_ids' (a list)");
         }
         long[] s = new long[arr.size()];
         for (int i = 0; i < s.length; i++) {
           if (!arr.get(i).isIntegralNumber()) {
-            throw new BadInputException(where + ": input_ids[" + i + "] is not an integer");
+            throw new BadInputException(r.where() + ": input_ids[" + i + "] is not an integer");
           }
           s[i] = arr.get(i).asLong();
         }
         ids.add(row.get("id"));
         seqs.add(s);
       }
+    }
+  }
+
+  /** One parsed line of a JSONL input, with "file:line" for error messages. */
+  record JsonlRow(String where, JsonNode row) {}
+
+  /** The non-blank lines of {@code input} as JSON; a missing file or a bad line is bad input. */
+  static List<JsonlRow> readJsonl(ObjectMapper json, Path input) {
+    if (!Files.isRegularFile(input)) {
+      throw new BadInputException("Input file " + input + " does not exist");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(input);
+    } catch (IOException e) {
+      throw new BadInputException("Cannot read " + input + ": " + e.getMessage(), e);
+    }
+    List<JsonlRow> rows = new ArrayList<>();
+    for (int n = 0; n < lines.size(); n++) {
+      if (lines.get(n).isBlank()) continue;
+      String where = input + ":" + (n + 1);
+      try {
+        rows.add(new JsonlRow(where, json.readTree(lines.get(n))));
+      } catch (IOException e) {
+        throw new BadInputException(where + " is not valid JSON", e);
+      }
+    }
+    return rows;
+  }
+
+  /** Writes {@code rows} as JSONL under a temporary name, then renames it to {@code output}. */
+  static void writeJsonl(ObjectMapper json, Path output, List<ObjectNode> rows) {
+    Path tmp = output.resolveSibling("." + output.getFileName() + ".tmp");
+    try {
+      try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
+        for (ObjectNode o : rows) {
+          w.write(json.writeValueAsString(o));
+          w.write('\n');
+        }
+      }
+      Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);
     }
   }
 
@@ -255,57 +275,39 @@ final class ModelCommand implements Runnable {
     @Override
     public void run() {
       ObjectMapper json = new ObjectMapper();
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(input);
-      } catch (IOException e) {
-        throw new BadInputException("Cannot read " + input + ": " + e.getMessage(), e);
-      }
+      List<JsonlRow> rows = readJsonl(json, input);
       // the tokenizer alone: no weights are needed to encode
       if (!Files.isRegularFile(checkpoint.resolve("tokenizer.json"))) {
         throw new BadInputException(checkpoint + " has no tokenizer.json");
       }
       try (var tok = aha.model.tokenizer.TextTokenizer.load(checkpoint)) {
         var template = aha.model.chat.ChatTemplates.forTokenizer(tok);
-        Path tmp = output.resolveSibling("." + output.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-          for (int n = 0; n < lines.size(); n++) {
-            if (lines.get(n).isBlank()) continue;
-            String where = input + ":" + (n + 1);
-            JsonNode row;
-            try {
-              row = json.readTree(lines.get(n));
-            } catch (IOException e) {
-              throw new BadInputException(where + " is not valid JSON", e);
-            }
-            String text;
-            if (row.path("text").isTextual()) {
-              text = row.get("text").asText();
-            } else if (row.path("messages").isArray()) {
-              List<ChatMessage> msgs = new ArrayList<>();
-              for (JsonNode m : row.get("messages")) {
-                if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
-                  throw new BadInputException(where + ": each message needs 'role' and 'content'");
-                }
-                msgs.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
+        List<ObjectNode> out = new ArrayList<>();
+        for (JsonlRow r : rows) {
+          JsonNode row = r.row();
+          String text;
+          if (row.path("text").isTextual()) {
+            text = row.get("text").asText();
+          } else if (row.path("messages").isArray()) {
+            List<ChatMessage> msgs = new ArrayList<>();
+            for (JsonNode m : row.get("messages")) {
+              if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
+                throw new BadInputException(r.where() + ": each message needs 'role' and 'content'");
               }
-              text = template.render(msgs, row.path("add_generation_prompt").asBoolean(false));
-            } else {
-              throw new BadInputException(where + ": expected key 'text' or 'messages'");
+              msgs.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
             }
-            ObjectNode o = json.createObjectNode();
-            o.set("id", row.get("id"));
-            o.put("text", text);
-            var a = o.putArray("input_ids");
-            for (long id : tok.encode(text)) a.add(id);
-            w.write(json.writeValueAsString(o));
-            w.write('\n');
+            text = template.render(msgs, row.path("add_generation_prompt").asBoolean(false));
+          } else {
+            throw new BadInputException(r.where() + ": expected key 'text' or 'messages'");
           }
+          ObjectNode o = json.createObjectNode();
+          o.set("id", row.get("id"));
+          o.put("text", text);
+          var a = o.putArray("input_ids");
+          for (long id : tok.encode(text)) a.add(id);
+          out.add(o);
         }
-        Files.move(
-            tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new BadInputException("Cannot write " + output + ": " + e.getMessage(), e);
+        writeJsonl(json, output, out);
       }
     }
   }
