@@ -67,12 +67,17 @@ public final class ModelBenchmark {
           n,
           Runtime.getRuntime().availableProcessors());
       System.out.printf(
-          "DJL %s, libtorch %s: threads=%d interop=%d, OMP_WAIT_POLICY=%s; load at start %.1f%n",
+          "DJL %s, libtorch %s: threads=%d interop=%d, OMP_WAIT_POLICY=%s,"
+              + " MALLOC_MMAP_THRESHOLD_=%s, MALLOC_TRIM_THRESHOLD_=%s; JVM %s; load at start %.1f%n",
           Engine.getDjlVersion(),
           Engine.getInstance().getVersion(),
           threads,
           interop,
           System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"),
+          System.getenv().getOrDefault("MALLOC_MMAP_THRESHOLD_", "unset"),
+          System.getenv().getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
+          String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+              .filter(a -> a.startsWith("-Xm") || a.startsWith("-XX:+Use")).toList()),
           load());
       try (TorchTwin twin = TorchTwin.start(batch, seq, steps, threads, interop)) {
         if (twin != null) System.out.println(twin.header);
