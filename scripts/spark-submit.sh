@@ -63,12 +63,10 @@ for d in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do [[ -n $d ]] && cp="$d:$
 [[ -z $stage ]] && passthrough+=(--data-stages)
 
 export OPT_OUT_TRACKING=true SPARK_LOCAL_IP="$driver_host"
-# the driver trains the model: keep libtorch's freed tensors in glibc's heap, and the serial
-# collector with a small young generation below (why: scripts/aha)
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-268435456}"
+# the driver trains the model: glibc's malloc thresholds for libtorch's tensors
+source "$root/scripts/lib/malloc-env.sh"
 # spark.* system properties become SparkConf entries; the driver must be reachable by the executors.
-exec java -Xmx"$driver_mem" -XX:+UseSerialGC -Xmn64m "${spark_jvm_flags[@]}" -Dai.djl.offline=true \
+exec java -Xmx"$driver_mem" "${spark_jvm_flags[@]}" -Dai.djl.offline=true \
   -Dspark.driver.host="$driver_host" -Dspark.driver.bindAddress="$driver_host" -Dspark.ui.enabled=false \
   ${confs[@]+"${confs[@]}"} -cp "$cp" aha.cli.Main \
   run "$recipe" --runner spark --spark-master "$master" ${passthrough[@]+"${passthrough[@]}"}
