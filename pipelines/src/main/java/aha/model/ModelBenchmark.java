@@ -76,8 +76,7 @@ public final class ModelBenchmark {
           System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"),
           System.getenv().getOrDefault("MALLOC_MMAP_THRESHOLD_", "unset"),
           System.getenv().getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
-          String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-              .filter(a -> a.startsWith("-Xm") || a.startsWith("-XX:+Use")).toList()),
+          jvmMemoryFlags(),
           load());
       try (TorchTwin twin = TorchTwin.start(batch, seq, steps, threads, interop)) {
         if (twin != null) System.out.println(twin.header);
@@ -135,6 +134,15 @@ public final class ModelBenchmark {
         }
       }
     }
+  }
+
+  /** The JVM's heap and collector flags (-Xmx, -Xmn, -XX:+Use...GC), which move these figures. */
+  private static String jvmMemoryFlags() {
+    return String.join(
+        " ",
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("-Xm") || a.startsWith("-XX:+Use"))
+            .toList());
   }
 
   private static double load() {
