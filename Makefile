@@ -9,9 +9,6 @@ MVN := mvn -B -ntp
 export OPT_OUT_TRACKING := true
 export SPARK_LOCAL_IP := 127.0.0.1
 export OMP_WAIT_POLICY := PASSIVE
-# keep libtorch's freed tensors in glibc's heap between steps (why: scripts/lib/malloc-env.sh)
-export MALLOC_MMAP_THRESHOLD_ := 33554432
-export MALLOC_TRIM_THRESHOLD_ := 268435456
 
 STAGES := prepare generate filter sft grpo eval report publish
 DUCKDB := .tools/duckdb/node_modules/@duckdb/node-api/package.json

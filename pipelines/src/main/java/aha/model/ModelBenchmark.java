@@ -67,15 +67,12 @@ public final class ModelBenchmark {
           n,
           Runtime.getRuntime().availableProcessors());
       System.out.printf(
-          "DJL %s, libtorch %s: threads=%d interop=%d, OMP_WAIT_POLICY=%s,"
-              + " MALLOC_MMAP_THRESHOLD_=%s, MALLOC_TRIM_THRESHOLD_=%s; JVM %s; load at start %.1f%n",
+          "DJL %s, libtorch %s: threads=%d interop=%d, %s; JVM %s; load at start %.1f%n",
           Engine.getDjlVersion(),
           Engine.getInstance().getVersion(),
           threads,
           interop,
-          System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"),
-          System.getenv().getOrDefault("MALLOC_MMAP_THRESHOLD_", "unset"),
-          System.getenv().getOrDefault("MALLOC_TRIM_THRESHOLD_", "unset"),
+          environment("OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"),
           jvmMemoryFlags(),
           load());
       try (TorchTwin twin = TorchTwin.start(batch, seq, steps, threads, interop)) {
@@ -134,6 +131,15 @@ public final class ModelBenchmark {
         }
       }
     }
+  }
+
+  /** NAME=value for each variable (value "unset" when absent), comma-separated. */
+  private static String environment(String... names) {
+    return String.join(
+        ", ",
+        java.util.Arrays.stream(names)
+            .map(v -> v + "=" + System.getenv().getOrDefault(v, "unset"))
+            .toList());
   }
 
   /** The JVM's heap and collector flags (-Xmx, -Xmn, -XX:+Use...GC), which move these figures. */
