@@ -19,6 +19,8 @@ import torch.nn.functional as F
 
 V, D, L, H, KV, FFN, MAXPOS = 64, 128, 4, 4, 2, 352, 1024
 HD = D // H
+# kept equal to ModelBenchmark's: both engines warm up alike before their first window
+WARMUP_STEPS, WARMUP_GENERATIONS = 20, 3
 
 
 def params(seed=1):
@@ -131,14 +133,14 @@ class Bench:
         self.prompts = {}
 
     def train(self):
-        warm = 0 if self.prompts.get("trained") else 3
+        warm = 0 if self.prompts.get("trained") else WARMUP_STEPS
         self.prompts["trained"] = True
         return train_tps(self.p, self.ids, self.steps, warm)
 
     def generate(self, b):
         if b not in self.prompts:
             self.prompts[b] = torch.randint(0, V, (b, 16))
-            generate_tps(self.p, self.prompts[b], runs=1)  # warm-up
+            generate_tps(self.p, self.prompts[b], runs=WARMUP_GENERATIONS)
         return generate_tps(self.p, self.prompts[b])
 
 

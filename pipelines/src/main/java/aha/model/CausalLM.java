@@ -198,29 +198,40 @@ public final class CausalLM implements AutoCloseable {
     NDManager m = ids.getManager();
     // positions (batch, 1, seq): index of each token among its row's real tokens
     long[] positions = new long[batch * seq];
-    // bias (batch, 1, seq, total): 0 where query i (absolute past+i) may see key j, i.e.
-    // j <= past+i and key j is a real token; MASKED elsewhere
-    float[] bias = new float[batch * seq * total];
-    boolean anyMasked = false;
+    // the additive attention bias is MASKED where query i (absolute past+i) must not see key j
+    // and 0 elsewhere, made of two small host arrays instead of one (batch, 1, seq, total):
+    // keys (batch, 1, 1, total), MASKED at padding; causal (1, 1, seq, total), MASKED at j > past+i
+    float[] keys = new float[batch * total];
+    boolean anyPadding = false;
     for (int b = 0; b < batch; b++) {
       long real = 0;
       for (int j = 0; j < total; j++) {
         boolean isReal = mask == null || mask[b * total + j] != 0;
         if (j >= past) positions[b * seq + j - past] = Math.max(0, real + (isReal ? 0 : -1));
-        if (isReal) real++;
-        for (int i = 0; i < seq; i++) {
-          if (!isReal || j > past + i) {
-            bias[(b * seq + i) * total + j] = MASKED;
-            anyMasked = true;
-          }
+        if (isReal) {
+          real++;
+        } else {
+          keys[b * total + j] = MASKED;
+          anyPadding = true;
         }
       }
     }
     NDArray pos = m.create(positions, new Shape(batch, 1, seq));
     NDArray cosP = lookup(pos, cos); // (batch, 1, seq, head_dim)
     NDArray sinP = lookup(pos, sin);
-    // a decoding step of unpadded rows sees every key: adding an all-zero bias would change nothing
-    NDArray attnBias = anyMasked ? m.create(bias, new Shape(batch, 1, seq, total)) : null;
+    NDArray attnBias = null; // null when every query sees every key (an unpadded decoding step)
+    if (seq > 1) {
+      float[] causal = new float[seq * total];
+      for (int i = 0; i < seq; i++) {
+        for (int j = past + i + 1; j < total; j++) causal[i * total + j] = MASKED;
+      }
+      attnBias = m.create(causal, new Shape(1, 1, seq, total));
+    }
+    if (anyPadding) {
+      NDArray keyBias = m.create(keys, new Shape(batch, 1, 1, total));
+      // minimum, not add: a key both padded and in the future stays at MASKED, as one mask would
+      attnBias = attnBias == null ? keyBias : attnBias.minimum(keyBias); // (batch, 1, seq, total)
+    }
     Fused fused = fused(cache);
 
     NDArray tokens = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
@@ -297,7 +308,9 @@ public final class CausalLM implements AutoCloseable {
   /**
    * Grouped-query self-attention of one layer; h (batch, seq, hidden) -> (batch, seq, hidden).
    *
-   * @param bias (batch, 1, seq, total) additive mask, or null when every query sees every key
+   * @param bias additive mask broadcasting to (batch, 1, seq, total): (1, 1, seq, total) without
+   *     padding, (batch, 1, 1, total) for a padded decoding step; null when every query sees every
+   *     key
    */
   private NDArray attention(
       NDArray h,

@@ -39,6 +39,9 @@ public final class ModelBenchmark {
   private ModelBenchmark() {}
 
   private static final int[] GENERATE_BATCHES = {1, 8, 32};
+  // kept equal to WARMUP_STEPS and WARMUP_GENERATIONS in scripts/bench-model-torch.py
+  private static final int WARMUP_STEPS = 20;
+  private static final int WARMUP_GENERATIONS = 3;
 
   public static void main(String[] args) throws IOException {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 16;
@@ -85,7 +88,9 @@ public final class ModelBenchmark {
           rows[i + 1] = "generate batch=" + GENERATE_BATCHES[i] + " prompt=16 new=64";
         }
         lm.parameters().values().forEach(p -> p.setRequiresGradient(true));
-        trainTokensPerSecond(lm, m, batch, seq, 3); // warm-up
+        // warm-up, the same on both engines (the twin's first window runs it): the JIT compiles
+        // DJL's and aha's hot paths during the first few seconds, and the windows measure after
+        trainTokensPerSecond(lm, m, batch, seq, WARMUP_STEPS);
         for (int w = 0; w < windows; w++) {
           djl[0][w] = trainTokensPerSecond(lm, m, batch, seq, steps);
           torch[0][w] = twin == null ? Double.NaN : twin.ask("train");
@@ -95,16 +100,16 @@ public final class ModelBenchmark {
           int b = GENERATE_BATCHES[i];
           Generator g = new Generator(lm, null, Set.of());
           List<long[]> prompts = prompts(lm, b);
-          generateTokensPerSecond(g, prompts, 1); // warm-up
+          generateTokensPerSecond(g, prompts, WARMUP_GENERATIONS);
           for (int w = 0; w < windows; w++) {
             djl[i + 1][w] = generateTokensPerSecond(g, prompts, 3);
             torch[i + 1][w] = twin == null ? Double.NaN : twin.ask("gen " + b);
           }
         }
         System.out.printf(
-            "best of %d alternating windows (train: %d steps per window; generate: 3 runs)," 
-                + " load at end %.1f%n%n",
-            windows, steps, load());
+            "best of %d alternating windows (train: %d steps per window; generate: 3 runs) after"
+                + " a warm-up of %d steps and %d generations per batch, load at end %.1f%n%n",
+            windows, steps, WARMUP_STEPS, WARMUP_GENERATIONS, load());
         System.out.println("| measurement | DJL tokens/s | PyTorch eager tokens/s | DJL / PyTorch |");
         System.out.println("| --- | ---: | ---: | ---: |");
         for (int r = 0; r < rows.length; r++) {
