@@ -3,7 +3,7 @@
 4 heads, 2 KV heads, SwiGLU 352, tied 64-token vocabulary), the same measurements (training
 forward+backward tokens/s and 6*N*tokens/s, KV-cache generation tokens/s at batch 1, 8, 32).
 
-Usage: PYTHON scripts/bench-model-torch.py [batch seq steps threads] [--interop=N] [--windows=K]
+Usage: PYTHON scripts/bench-model-torch.py [batch seq steps threads] [--interop=N] [--windows=K] [--warmup=S,G]
        PYTHON scripts/bench-model-torch.py batch seq steps threads --interop=N --serve
 Alone it prints the best of K timing windows per measurement (steps training steps per window;
 3 generations of 64 new tokens per window). With --serve, aha.model.ModelBenchmark drives it:
@@ -19,8 +19,6 @@ import torch.nn.functional as F
 
 V, D, L, H, KV, FFN, MAXPOS = 64, 128, 4, 4, 2, 352, 1024
 HD = D // H
-# kept equal to ModelBenchmark's: both engines warm up alike before their first window
-WARMUP_STEPS, WARMUP_GENERATIONS = 20, 3
 
 
 def params(seed=1):
@@ -124,23 +122,24 @@ def generate_tps(p, prompt, runs=3, new=64):
 class Bench:
     """The measurements, each warmed up on first use; one call is one timing window."""
 
-    def __init__(self, batch, seq, steps):
+    def __init__(self, batch, seq, steps, warmup_steps=20, warmup_generations=3):
         torch.manual_seed(0)
         self.p = params()
         self.n = sum(t.numel() for t in all_tensors(self.p))
         self.ids = torch.randint(0, V, (batch, seq))
         self.steps = steps
+        self.warmup_steps, self.warmup_generations = warmup_steps, warmup_generations
         self.prompts = {}
 
     def train(self):
-        warm = 0 if self.prompts.get("trained") else WARMUP_STEPS
+        warm = 0 if self.prompts.get("trained") else self.warmup_steps
         self.prompts["trained"] = True
         return train_tps(self.p, self.ids, self.steps, warm)
 
     def generate(self, b):
         if b not in self.prompts:
             self.prompts[b] = torch.randint(0, V, (b, 16))
-            generate_tps(self.p, self.prompts[b], runs=WARMUP_GENERATIONS)
+            generate_tps(self.p, self.prompts[b], runs=self.warmup_generations)
         return generate_tps(self.p, self.prompts[b])
 
 
@@ -166,7 +165,8 @@ def main():
     batch, seq, steps = (int(a) for a in (args[0:3] + ["16", "128", "10"][len(args[0:3]):]))
     threads = int(args[3]) if len(args) > 3 else 0
     set_threads(threads, int(flags.get("interop", "0")))
-    bench = Bench(batch, seq, steps)
+    warmup = [int(x) for x in flags.get("warmup", "20,3").split(",")]
+    bench = Bench(batch, seq, steps, *warmup)
     if "serve" in flags:
         serve(bench)
         return

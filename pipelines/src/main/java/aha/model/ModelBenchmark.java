@@ -39,7 +39,7 @@ public final class ModelBenchmark {
   private ModelBenchmark() {}
 
   private static final int[] GENERATE_BATCHES = {1, 8, 32};
-  // kept equal to WARMUP_STEPS and WARMUP_GENERATIONS in scripts/bench-model-torch.py
+  // passed to the twin (--warmup=STEPS,GENERATIONS) so both engines warm up alike
   private static final int WARMUP_STEPS = 20;
   private static final int WARMUP_GENERATIONS = 3;
 
@@ -212,6 +212,7 @@ public final class ModelBenchmark {
               Integer.toString(steps),
               Integer.toString(threads),
               "--interop=" + interop,
+              "--warmup=" + WARMUP_STEPS + "," + WARMUP_GENERATIONS,
               "--serve");
       try {
         return new TorchTwin(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
